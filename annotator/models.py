@@ -1,0 +1,115 @@
+"""Projects, their members, and the documents (split into paragraphs) that members annotate."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class LiveManager(models.Manager):
+    """Hides soft-deleted rows; ``all_objects`` still sees them so they can be restored."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    CURATOR = "curator", "Curator"
+    ANNOTATOR = "annotator", "Annotator"
+    VIEWER = "viewer", "Viewer"
+
+
+#: Roles that may write tags, links and reviews.
+CONTRIBUTING_ROLES = frozenset({Role.OWNER, Role.CURATOR, Role.ANNOTATOR})
+#: Roles that may change anyone's tags and manage documents.
+CURATING_ROLES = frozenset({Role.OWNER, Role.CURATOR})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="membership_unique_user"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} as {self.role}"
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=500)
+    byline = models.CharField(max_length=300, blank=True)
+    caption = models.TextField(
+        blank=True, help_text="Text that came with the document but is not part of it."
+    )
+    source_url = models.URLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    # ruff takes a plain Manager for a field here (DJ012); it is the unfiltered manager.
+    all_objects = models.Manager()  # noqa: DJ012
+
+    class Meta:
+        ordering = ["project_id", "id"]
+        base_manager_name = "all_objects"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Paragraph(models.Model):
+    """One paragraph of a document, its text stored exactly as imported.
+
+    Tags address text by code-point offsets into ``text``; it must never be normalised.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(help_text="0-based order within the document.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["document_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "position"], name="paragraph_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=0), name="paragraph_position_gte_0"),
+            models.CheckConstraint(condition=~Q(text=""), name="paragraph_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ¶{self.position}"

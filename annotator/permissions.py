@@ -1,0 +1,29 @@
+"""Permission classes for projects and documents; visibility is handled by scoped querysets."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from annotator.models import CURATING_ROLES, Role
+from annotator.selectors import role_in
+
+
+class IsProjectOwner(BasePermission):
+    """Members read; only owners change the project and its members."""
+
+    message = "Only an owner of this project may do this."
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return role_in(request.user, obj.pk) == Role.OWNER
+
+
+class IsDocumentCurator(BasePermission):
+    """Members read; curators and owners change documents and their paragraphs."""
+
+    message = "Only a curator or an owner of this project may change its documents."
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        project_id = getattr(obj, "project_id", None) or obj.document.project_id
+        return role_in(request.user, project_id) in CURATING_ROLES

@@ -1,0 +1,66 @@
+"""Reads of projects, members and documents, always scoped to what a user may see."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from annotator.models import Document, Membership, Paragraph, Project
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
+    """Map project id to the user's role there (one query; empty for anonymous users)."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+
+
+def role_in(user: AbstractBaseUser | AnonymousUser, project_id: int) -> str | None:
+    """Return the user's role in a project, or None when they are not a member."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, project_id=project_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def projects_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
+    return Project.objects.filter(memberships__user_id=user.pk)
+
+
+def memberships_of(project: Project) -> QuerySet[Membership]:
+    return project.memberships.select_related("user").order_by("user__username")
+
+
+def documents_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Document]:
+    return Document.objects.filter(project__memberships__user_id=user.pk).select_related(
+        "project", "created_by"
+    )
+
+
+def documents_with_paragraphs_for(
+    user: AbstractBaseUser | AnonymousUser,
+) -> QuerySet[Document]:
+    return documents_for(user).prefetch_related(
+        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    )
+
+
+def documents_with_tag_counts_for(
+    user: AbstractBaseUser | AnonymousUser,
+) -> QuerySet[Document]:
+    """Documents with live-tag counts per kind, as ``claim_count`` and so on."""
+    live = Q(tags__deleted_at__isnull=True)
+    return documents_for(user).annotate(
+        tag_count=Count("tags", filter=live),
+        claim_count=Count("tags", filter=live & Q(tags__kind="claim")),
+        evidence_count=Count("tags", filter=live & Q(tags__kind="evidence")),
+        opinion_count=Count("tags", filter=live & Q(tags__kind="opinion")),
+    )
+
+
+def paragraphs_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Paragraph]:
+    return Paragraph.objects.filter(
+        document__deleted_at__isnull=True,
+        document__project__memberships__user_id=user.pk,
+    ).select_related("document")

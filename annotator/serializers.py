@@ -1,0 +1,113 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from annotator.models import Document, Membership, Paragraph, Project, Role
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="Your role in this project.")
+    slug = serializers.SlugField(required=False, max_length=100)
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "slug", "description", "role", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
+    def get_role(self, project: Project) -> str | None:
+        roles = self.context.get("roles", {})
+        return roles.get(project.pk)
+
+
+class MemberSerializer(serializers.Serializer):
+    user = serializers.CharField(max_length=150, help_text="Username.")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    def to_representation(self, membership: Membership) -> dict:
+        return {"user": membership.user.username, "role": membership.role}
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class ParagraphSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Paragraph
+        fields = ["id", "document", "position", "text"]
+        read_only_fields = ["id", "document", "position"]
+
+    def validate_text(self, text: str) -> str:
+        if not text.strip():
+            raise serializers.ValidationError("A paragraph cannot be empty.")
+        return text
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "project",
+            "title",
+            "byline",
+            "caption",
+            "source_url",
+            "published_on",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "project", "created_by", "created_at"]
+
+
+class NestedParagraphSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Paragraph
+        fields = ["id", "position", "text"]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    paragraphs = NestedParagraphSerializer(many=True, read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "paragraphs"]
+
+
+class DocumentCreateSerializer(DocumentSerializer):
+    """Create a document from ``text`` (split on line breaks) or a list of ``paragraphs``."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, write_only=True, max_length=2_000_000
+    )
+    paragraphs = serializers.ListField(
+        child=serializers.CharField(trim_whitespace=False, max_length=200_000),
+        required=False,
+        write_only=True,
+        max_length=10_000,
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "text", "paragraphs"]
+        read_only_fields = ["id", "created_by", "created_at"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = Project.objects.filter(
+                memberships__user_id=request.user.pk
+            )
+
+    def validate(self, attrs: dict) -> dict:
+        has_text, has_paragraphs = "text" in attrs, "paragraphs" in attrs
+        if has_text == has_paragraphs:
+            raise serializers.ValidationError(
+                {
+                    "text": "Send either text (split into paragraphs on line breaks) or "
+                    "paragraphs (a list of strings), not both and not neither."
+                }
+            )
+        return attrs

@@ -1,0 +1,198 @@
+"""Writes to projects, memberships, documents and paragraphs.
+
+Each service checks the actor's role, validates, and writes in one transaction.
+"""
+
+import datetime
+from collections.abc import Sequence
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from annotator.models import CURATING_ROLES, Document, Membership, Paragraph, Project, Role
+from annotator.selectors import role_in
+
+
+class Conflict(Exception):
+    """The request is valid but clashes with the current state (answered as 409)."""
+
+
+def require_role(actor: AbstractBaseUser, project: Project, roles: frozenset[str]) -> str:
+    """Return the actor's role in the project, or raise PermissionDenied if it is not in roles."""
+    role = role_in(actor, project.pk)
+    if role not in roles:
+        allowed = ", ".join(sorted(roles))
+        raise PermissionDenied(f"This needs one of these roles in the project: {allowed}.")
+    return role
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:90] or "project"
+    slug, n = base, 2
+    while Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def project_create(
+    *, actor: AbstractBaseUser, name: str, slug: str = "", description: str = ""
+) -> Project:
+    """Create a project owned by the actor."""
+    project = Project(name=name, slug=slug or _unique_slug(name), description=description)
+    project.full_clean()
+    project.save()
+    Membership.objects.create(user=actor, project=project, role=Role.OWNER)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: AbstractBaseUser, project: Project, **fields: str) -> Project:
+    """Change a project's name, slug or description (owners only)."""
+    require_role(actor, project, frozenset({Role.OWNER}))
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    return project
+
+
+def _lock_owner_count(project: Project) -> int:
+    # Lock the project's memberships so two owners cannot demote each other at once.
+    owners = list(Membership.objects.select_for_update().filter(project=project, role=Role.OWNER))
+    return len(owners)
+
+
+@transaction.atomic
+def membership_set(
+    *, actor: AbstractBaseUser, project: Project, username: str, role: str
+) -> Membership:
+    """Add a member with a role, or change a member's role (owners only)."""
+    require_role(actor, project, frozenset({Role.OWNER}))
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}; use one of {Role.values}."})
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"user": f"There is no user named {username!r}."})
+    membership = Membership.objects.filter(project=project, user=user).first()
+    if membership is None:
+        return Membership.objects.create(project=project, user=user, role=role)
+    if membership.role == Role.OWNER and role != Role.OWNER and _lock_owner_count(project) <= 1:
+        raise ValidationError(
+            {"role": "A project must keep at least one owner; make someone else owner first."}
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: AbstractBaseUser, project: Project, username: str) -> None:
+    """Remove a member (owners only; members may also leave by removing themselves)."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(project=project, user__username=username)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"user": f"{username!r} is not a member of this project."})
+    if membership.user_id != actor.pk:
+        require_role(actor, project, frozenset({Role.OWNER}))
+    if membership.role == Role.OWNER and _lock_owner_count(project) <= 1:
+        raise ValidationError(
+            {"user": "A project must keep at least one owner; make someone else owner first."}
+        )
+    membership.delete()
+
+
+@transaction.atomic
+def document_create(
+    *,
+    actor: AbstractBaseUser | None,
+    project: Project,
+    title: str,
+    paragraphs: Sequence[str],
+    byline: str = "",
+    caption: str = "",
+    source_url: str = "",
+    published_on: datetime.date | None = None,
+) -> Document:
+    """Create a document from its paragraphs, stored exactly as given.
+
+    ``actor=None`` is for management commands run by whoever runs the server.
+    """
+    if actor is not None:
+        require_role(actor, project, CURATING_ROLES)
+    texts = list(paragraphs)
+    if not texts:
+        raise ValidationError({"paragraphs": "A document needs at least one paragraph."})
+    for i, text in enumerate(texts):
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError({"paragraphs": f"Paragraph {i} is empty."})
+        if "\x00" in text:
+            raise ValidationError({"paragraphs": f"Paragraph {i} holds a NUL character."})
+    document = Document(
+        project=project,
+        title=title,
+        byline=byline,
+        caption=caption,
+        source_url=source_url,
+        published_on=published_on,
+        created_by=actor,
+    )
+    document.full_clean()
+    document.save()
+    Paragraph.objects.bulk_create(
+        Paragraph(document=document, position=i, text=text) for i, text in enumerate(texts)
+    )
+    return document
+
+
+@transaction.atomic
+def document_update(*, actor: AbstractBaseUser, document: Document, **fields: object) -> Document:
+    """Change a document's metadata (curators and owners)."""
+    require_role(actor, document.project, CURATING_ROLES)
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor: AbstractBaseUser, document: Document) -> None:
+    """Soft-delete a document; its tags stay in place for a restore."""
+    require_role(actor, document.project, CURATING_ROLES)
+    document.deleted_at = timezone.now()
+    document.save(update_fields=["deleted_at"])
+
+
+@transaction.atomic
+def document_restore(*, actor: AbstractBaseUser, document: Document) -> Document:
+    """Bring back a soft-deleted document."""
+    require_role(actor, document.project, CURATING_ROLES)
+    document.deleted_at = None
+    document.save(update_fields=["deleted_at"])
+    return document
+
+
+@transaction.atomic
+def paragraph_update(*, actor: AbstractBaseUser, paragraph: Paragraph, text: str) -> Paragraph:
+    """Replace a paragraph's text, which is only allowed while no tag points into it."""
+    require_role(actor, paragraph.document.project, CURATING_ROLES)
+    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+    # Deleted tags count too: they can be restored and must still match the text.
+    if paragraph.tags.model.all_objects.filter(paragraph=paragraph).exists():
+        raise Conflict(
+            "This paragraph's text cannot change because tags (live or deleted, which can be "
+            "restored) point into it and their offsets would stop matching. Import the new "
+            "text as a new document instead."
+        )
+    paragraph.text = text
+    paragraph.full_clean()
+    paragraph.save(update_fields=["text"])
+    return paragraph

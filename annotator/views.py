@@ -1,0 +1,163 @@
+"""API views for projects, members, documents and paragraphs; thin wrappers over services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotator import selectors, services
+from annotator.paragraphs import split_plain_text
+from annotator.permissions import IsDocumentCurator, IsProjectOwner
+from annotator.serializers import (
+    DocumentCreateSerializer,
+    DocumentDetailSerializer,
+    DocumentSerializer,
+    MemberRoleSerializer,
+    MemberSerializer,
+    ParagraphSerializer,
+    ProjectSerializer,
+)
+
+
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Projects you are a member of. Anyone signed in may create one and becomes its owner."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [IsAuthenticated, IsProjectOwner]
+
+    def get_queryset(self):
+        return selectors.projects_for(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "roles": selectors.roles_of(self.request.user)}
+
+    def perform_create(self, serializer: ProjectSerializer) -> None:
+        serializer.instance = services.project_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: ProjectSerializer) -> None:
+        serializer.instance = services.project_update(
+            actor=self.request.user, project=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(request=MemberSerializer, responses=MemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """List the members (any member), or add one or change a role (owners)."""
+        project = self.get_object()
+        if request.method == "POST":
+            serializer = MemberSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            membership = services.membership_set(
+                actor=request.user,
+                project=project,
+                username=serializer.validated_data["user"],
+                role=serializer.validated_data["role"],
+            )
+            return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        memberships = selectors.memberships_of(project)
+        return Response(MemberSerializer(memberships, many=True).data)
+
+    @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"members/(?P<username>[^/]+)",
+        url_name="member",
+    )
+    def member(self, request: Request, pk: str | None = None, username: str = "") -> Response:
+        """Change a member's role or remove them (owners; members may remove themselves)."""
+        project = self.get_object()
+        if request.method == "DELETE":
+            services.membership_remove(actor=request.user, project=project, username=username)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = MemberRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_set(
+            actor=request.user,
+            project=project,
+            username=username,
+            role=serializer.validated_data["role"],
+        )
+        return Response(MemberSerializer(membership).data)
+
+    def get_permissions(self):
+        # Leaving a project (DELETE of one's own membership) is not an owner-only change.
+        if self.action == "member":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+
+class DocumentViewSet(viewsets.ModelViewSet):
+    """Documents of your projects; the detail includes the paragraphs."""
+
+    permission_classes = [IsAuthenticated, IsDocumentCurator]
+    filterset_fields = ["project"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.documents_with_paragraphs_for(self.request.user)
+        return selectors.documents_for(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return DocumentCreateSerializer
+        if self.action == "retrieve":
+            return DocumentDetailSerializer
+        return DocumentSerializer
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        text = data.pop("text", None)
+        paragraphs = data.pop("paragraphs", None)
+        document = services.document_create(
+            actor=request.user,
+            paragraphs=split_plain_text(text) if text is not None else paragraphs,
+            **data,
+        )
+        document = selectors.documents_with_paragraphs_for(request.user).get(pk=document.pk)
+        return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer: DocumentSerializer) -> None:
+        serializer.instance = services.document_update(
+            actor=self.request.user, document=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance) -> None:
+        services.document_delete(actor=self.request.user, document=instance)
+
+
+class ParagraphViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Paragraphs of your documents. Text can change only while no tag points into it."""
+
+    serializer_class = ParagraphSerializer
+    permission_classes = [IsAuthenticated, IsDocumentCurator]
+    filterset_fields = ["document"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.paragraphs_for(self.request.user).order_by("document_id", "position")
+
+    def perform_update(self, serializer: ParagraphSerializer) -> None:
+        serializer.instance = services.paragraph_update(
+            actor=self.request.user,
+            paragraph=serializer.instance,
+            text=serializer.validated_data.get("text", serializer.instance.text),
+        )

@@ -1,0 +1,33 @@
+"""The one place user-written rich text (notes, comments) is made safe to show as HTML."""
+
+from functools import partial
+
+from bleach.linkifier import LinkifyFilter
+from bleach.sanitizer import Cleaner
+
+ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code"})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def _nofollow_noopener(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = "nofollow noopener"
+    return attrs
+
+
+# Disallowed tags are escaped, not stripped, so what the person typed stays readable as text.
+_cleaner = Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=False,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_nofollow_noopener], skip_tags={"code"})],
+)
+
+
+def clean_html(text: str) -> str:
+    """Return ``text`` as HTML that holds only the allow-listed tags, attributes and schemes."""
+    if not text:
+        return ""
+    return _cleaner.clean(text)

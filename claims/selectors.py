@@ -1,0 +1,173 @@
+"""Reads of tags, links and reviews, scoped to the projects a user belongs to."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from annotator.models import CURATING_ROLES, Document
+from claims.models import Link, Review, Tag
+from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QuerySet:
+    """Keep rows of live documents in projects where the user is a member (with ``roles``)."""
+    membership = f"{document_path}__project__memberships"
+    # One filter() call, so the role and the user are checked on the same membership row.
+    conditions = {
+        f"{document_path}__deleted_at__isnull": True,
+        f"{membership}__user_id": user.pk,
+    }
+    if roles is not None:
+        conditions[f"{membership}__role__in"] = roles
+    return qs.filter(**conditions)
+
+
+def with_review_counts(qs: QuerySet[Tag]) -> QuerySet[Tag]:
+    """Annotate ``agree_count`` and ``disagree_count`` over live reviews."""
+    live = Q(reviews__deleted_at__isnull=True)
+    return qs.annotate(
+        agree_count=Count("reviews", filter=live & Q(reviews__verdict="agree")),
+        disagree_count=Count("reviews", filter=live & Q(reviews__verdict="disagree")),
+    )
+
+
+def tags_visible_to(user: User) -> QuerySet[Tag]:
+    """Live tags in the user's projects, without extras (for lookups by id)."""
+    return _visible(Tag.objects.all(), user, "document").select_related("document")
+
+
+def tags_for(user: User, *, deleted: bool = False) -> QuerySet[Tag]:
+    """Live tags the user may see, or (``deleted=True``) deleted ones where they curate."""
+    if deleted:
+        qs = _visible(
+            Tag.all_objects.filter(deleted_at__isnull=False), user, "document", CURATING_ROLES
+        )
+    else:
+        qs = _visible(Tag.objects.all(), user, "document")
+    qs = qs.select_related("author", "paragraph")
+    return with_review_counts(qs).order_by("document_id", "paragraph__position", "start", "id")
+
+
+def tag_for_restore(user: User) -> QuerySet[Tag]:
+    """Every tag, deleted or not, in the user's projects (permission is checked by the service)."""
+    return _visible(Tag.all_objects.all(), user, "document").select_related(
+        "author", "paragraph", "document"
+    )
+
+
+def links_for(user: User) -> QuerySet[Link]:
+    return _visible(Link.objects.all(), user, "source__document").select_related(
+        "author", "source__document"
+    )
+
+
+def link_for_restore(user: User) -> QuerySet[Link]:
+    return _visible(Link.all_objects.all(), user, "source__document").select_related(
+        "author", "source__document", "target"
+    )
+
+
+def reviews_for(user: User) -> QuerySet[Review]:
+    return _visible(Review.objects.all(), user, "tag__document").select_related(
+        "reviewer", "tag__document"
+    )
+
+
+def review_for_restore(user: User) -> QuerySet[Review]:
+    return _visible(Review.all_objects.all(), user, "tag__document").select_related(
+        "reviewer", "tag__document"
+    )
+
+
+def document_snapshot(
+    document: Document,
+    *,
+    author: str | None = None,
+    page_url: str = "",
+    api_url: str = "",
+) -> DocumentSnapshot:
+    """Read a document with its live tags, links and reviews in four queries.
+
+    With ``author``, only that person's tags, links and reviews are kept, and links only
+    between kept tags.
+    """
+    paragraphs = tuple(
+        ParagraphRow(id=p.id, position=p.position, text=p.text)
+        for p in document.paragraphs.order_by("position")
+    )
+    positions = {p.id: p.position for p in paragraphs}
+    tag_qs = with_review_counts(Tag.objects.filter(document=document)).select_related("author")
+    if author:
+        tag_qs = tag_qs.filter(author__username=author)
+    tags = tuple(
+        TagRow(
+            id=t.id,
+            paragraph_id=t.paragraph_id,
+            paragraph_position=positions[t.paragraph_id],
+            start=t.start,
+            end=t.end,
+            quote=t.quote,
+            prefix=t.prefix,
+            suffix=t.suffix,
+            kind=t.kind,
+            note=t.note,
+            author=t.author.username,
+            created_at=t.created_at,
+            updated_at=t.updated_at,
+            agree=t.agree_count,
+            disagree=t.disagree_count,
+        )
+        for t in sorted(tag_qs, key=lambda t: (positions[t.paragraph_id], t.start, t.end, t.id))
+    )
+    tag_ids = {t.id for t in tags}
+    link_qs = Link.objects.filter(source__document=document, target__deleted_at__isnull=True)
+    link_qs = link_qs.filter(source__deleted_at__isnull=True).select_related("author")
+    if author:
+        link_qs = link_qs.filter(author__username=author)
+    links = tuple(
+        LinkRow(
+            id=lk.id,
+            source_id=lk.source_id,
+            target_id=lk.target_id,
+            relation=lk.relation,
+            note=lk.note,
+            author=lk.author.username,
+            created_at=lk.created_at,
+            updated_at=lk.updated_at,
+        )
+        for lk in link_qs.order_by("id")
+        if lk.source_id in tag_ids and lk.target_id in tag_ids
+    )
+    review_qs = Review.objects.filter(
+        tag__document=document, tag__deleted_at__isnull=True
+    ).select_related("reviewer")
+    if author:
+        review_qs = review_qs.filter(reviewer__username=author)
+    reviews = tuple(
+        ReviewRow(
+            id=r.id,
+            tag_id=r.tag_id,
+            reviewer=r.reviewer.username,
+            verdict=r.verdict,
+            comment=r.comment,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+        for r in review_qs.order_by("created_at", "id")
+        if r.tag_id in tag_ids
+    )
+    return DocumentSnapshot(
+        id=document.id,
+        title=document.title,
+        byline=document.byline,
+        caption=document.caption,
+        source_url=document.source_url,
+        published_on=document.published_on,
+        page_url=page_url,
+        api_url=api_url,
+        paragraphs=paragraphs,
+        tags=tags,
+        links=links,
+        reviews=reviews,
+    )

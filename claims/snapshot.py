@@ -1,0 +1,75 @@
+"""Plain, ORM-free pictures of a document with its annotations.
+
+Exporters read a ``DocumentSnapshot``; importers produce one. Ids are the database ids on
+export and the file's own ids on import; references between rows use those ids.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRow:
+    id: int
+    position: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagRow:
+    id: int
+    paragraph_id: int
+    paragraph_position: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    kind: str
+    note: str
+    author: str
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+    agree: int = 0
+    disagree: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    id: int
+    source_id: int
+    target_id: int
+    relation: str
+    note: str
+    author: str
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    id: int
+    tag_id: int
+    reviewer: str
+    verdict: str
+    comment: str
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSnapshot:
+    id: int | None
+    title: str
+    byline: str = ""
+    caption: str = ""
+    source_url: str = ""
+    published_on: datetime.date | None = None
+    #: Absolute URL of the document's page, used as the target source in W3C annotations.
+    page_url: str = ""
+    #: Absolute URL prefix for API resources (``https://host/api/``), for annotation ids.
+    api_url: str = ""
+    paragraphs: tuple[ParagraphRow, ...] = field(default_factory=tuple)
+    tags: tuple[TagRow, ...] = field(default_factory=tuple)
+    links: tuple[LinkRow, ...] = field(default_factory=tuple)
+    reviews: tuple[ReviewRow, ...] = field(default_factory=tuple)
