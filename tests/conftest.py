@@ -52,6 +52,8 @@ def members(document) -> dict:
     """One user per role in the document's project, plus an outsider."""
     users = {}
     for role in Role.values:
-        users[role] = MembershipFactory(project=document.project, role=role, user__username=role).user
+        users[role] = MembershipFactory(
+            project=document.project, role=role, user__username=role
+        ).user
     users["outsider"] = UserFactory(username="outsider")
     return users
