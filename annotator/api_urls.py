@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
-from annotator import views
+from annotator import api_views as views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
