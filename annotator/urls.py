@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from annotator import pages
+
 urlpatterns = [
+    path("", pages.home, name="home"),
+    path("documents/<int:pk>/", pages.document_page, name="document"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("annotator.api_urls")),
 ]

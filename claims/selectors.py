@@ -171,3 +171,38 @@ def document_snapshot(
         links=links,
         reviews=reviews,
     )
+
+
+def tag_page_rows(*, document_id: int) -> list[dict]:
+    """The live tags of a document as plain dicts for the reading page (one query)."""
+    rows = (
+        with_review_counts(Tag.objects.filter(document_id=document_id))
+        .order_by("paragraph__position", "start", "end", "id")
+        .values(
+            "id",
+            "paragraph_id",
+            "start",
+            "end",
+            "quote",
+            "kind",
+            "note",
+            "author__username",
+            "agree_count",
+            "disagree_count",
+        )
+    )
+    return [
+        {
+            "id": r["id"],
+            "paragraph": r["paragraph_id"],
+            "start": r["start"],
+            "end": r["end"],
+            "quote": r["quote"],
+            "kind": r["kind"],
+            "note": r["note"],
+            "author": r["author__username"],
+            "agree": r["agree_count"],
+            "disagree": r["disagree_count"],
+        }
+        for r in rows
+    ]
