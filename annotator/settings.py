@@ -140,9 +140,11 @@ SECURE_PROXY_SSL_HEADER = (
 # --- REST framework -------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the first class's WWW-Authenticate header, and only a class that
+    # sends one turns "not signed in" into 401 (session auth alone would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
