@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install browser run test test-fast lint format bench clean
+.PHONY: install browser run test test-fast lint format bench bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -39,8 +39,11 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install
+bench: install browser
 	$(PY) -m bench
+
+bench-smoke: install browser
+	$(PY) -m bench --smoke
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

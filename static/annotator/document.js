@@ -582,4 +582,5 @@ document.getElementById("paragraphs").addEventListener("click", (event) => {
 const started = performance.now();
 paintAll();
 document.body.dataset.paintMs = String(Math.round(performance.now() - started));
+document.body.dataset.readyAt = String(Math.round(performance.now()));
 document.body.dataset.ready = "true";

@@ -27,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from None
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
+        if options["verbosity"] == 0:
+            return
         where = (
             f"document {result.document.pk} {result.document.title!r} in project "
             f"{result.project.slug!r}, owned by {result.owner.get_username()!r}"

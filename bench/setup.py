@@ -1,0 +1,134 @@
+"""Shared set-up for benchmarks: a database of their own, bulk data, a real gunicorn server."""
+
+import contextlib
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def configure_django(database_url: str | None = None) -> str:
+    """Point Django at the benchmark database (a fresh SQLite file unless DATABASE_URL is set)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if database_url is None:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if database_url is None:
+        path = RESULTS / "bench.sqlite3"
+        path.unlink(missing_ok=True)
+        database_url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_HTTPS"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
+    call_command("migrate", verbosity=0, interactive=False)
+    return database_url
+
+
+def _has_tables() -> bool:
+    from django.db import connection
+
+    return "claims_tag" in connection.introspection.table_names()
+
+
+def bulk_tags(document, count: int, authors: list, seed: int = 7) -> int:
+    """Insert ``count`` valid tags spread over the document's paragraphs, in batches."""
+    from claims.models import CONTEXT_CHARS, Tag, TagKind
+
+    rng = random.Random(seed)
+    paragraphs = list(document.paragraphs.all())
+    kinds = list(TagKind.values)
+    rows, seen = [], set()
+    while len(rows) < count:
+        p = rng.choice(paragraphs)
+        start = rng.randrange(0, len(p.text) - 1)
+        end = min(len(p.text), start + rng.randint(5, 120))
+        kind, author = rng.choice(kinds), rng.choice(authors)
+        key = (p.pk, start, end, kind, author.pk)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            Tag(
+                document=document,
+                paragraph=p,
+                start=start,
+                end=end,
+                quote=p.text[start:end],
+                prefix=p.text[max(0, start - CONTEXT_CHARS) : start],
+                suffix=p.text[end : end + CONTEXT_CHARS],
+                kind=kind,
+                author=author,
+            )
+        )
+    Tag.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2, port: int | None = None) -> Iterator[str]:
+    """Run the app under gunicorn on loopback; yield its base URL."""
+    port = port or free_port()
+    env = {**os.environ, "DJANGO_HTTPS": "0"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env=env,
+    )
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "annotator.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)  # noqa: S310 - loopback
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
