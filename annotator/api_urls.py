@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
 from annotator import api_views as views
+from claims.views import DocumentExportView, ProjectImportView
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -16,6 +17,8 @@ urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("documents/<int:pk>/export/", DocumentExportView.as_view(), name="document-export"),
+    path("projects/<int:pk>/import/", ProjectImportView.as_view(), name="project-import"),
     path("", include(router.urls)),
     path("", include("claims.urls")),
 ]

@@ -1,16 +1,40 @@
 """API views for tags, links and reviews; each write is one service call."""
 
+import io
+from collections.abc import Iterator
+from typing import ClassVar
+
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from annotator.models import CURATING_ROLES, Document
+from annotator.selectors import documents_for, projects_for
+from annotator.services import require_role
 from claims import selectors, services
+from claims.exporters import EXPORTERS, Exporter, UnknownFormat
 from claims.filters import LinkFilter, ReviewFilter, TagFilter
+from claims.importers.json_import import JsonImporter
+from claims.importing import annotations_import
 from claims.permissions import IsContributionEditor
 from claims.serializers import LinkSerializer, ReviewSerializer, TagSerializer
 
@@ -147,3 +171,181 @@ class ReviewViewSet(ContributionViewSet):
 
     def perform_destroy(self, instance) -> None:
         services.review_delete(actor=self.request.user, review=instance)
+
+
+# --- Export and import -----------------------------------------------------------------------
+
+
+class ExportRenderer(BaseRenderer):
+    """Stands for one exporter in DRF's content negotiation (``?format=`` and Accept).
+
+    The export view streams the exporter's output itself, so ``render`` (which BaseRenderer
+    leaves unimplemented) is never called; any other response of that view is JSON.
+    """
+
+    exporter: ClassVar[Exporter]
+    charset = "utf-8"
+
+
+def _renderer_for(exporter: Exporter) -> type[ExportRenderer]:
+    # Negotiate on the bare media type, so "Accept: application/ld+json" finds the w3c export
+    # with or without its profile parameter; the response carries the full media type.
+    return type(
+        f"{exporter.name.capitalize()}ExportRenderer",
+        (ExportRenderer,),
+        {
+            "exporter": exporter,
+            "format": exporter.name,
+            "media_type": exporter.media_type.split(";")[0].strip(),
+        },
+    )
+
+
+EXPORT_RENDERERS = [_renderer_for(exporter) for exporter in EXPORTERS.values()]
+
+
+def _known_formats() -> str:
+    return "; ".join(f"{e.name} ({e.media_type})" for e in EXPORTERS.values())
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """Pick the exporter from ``?format=`` (which wins over Accept) or from the Accept header.
+
+    DRF's own negotiation answers an unknown ``?format=`` with a bare 404; this one answers
+    400 and names the formats there are.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        name = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if name:
+            for renderer in renderers:
+                if renderer.format == name:
+                    return renderer, renderer.media_type
+            known = UnknownFormat(name, [r.format for r in renderers])
+            raise ValidationError({"format": [str(known)]})
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            raise NotAcceptable(
+                "None of the media types in the Accept header can be exported. Ask for one of: "
+                f"{_known_formats()}; or add ?format= with one of the names."
+            ) from None
+
+
+def _content_type(exporter: Exporter) -> str:
+    if exporter.media_type.startswith("text/"):
+        return f"{exporter.media_type}; charset=utf-8"
+    return exporter.media_type  # JSON media types are UTF-8 by definition (RFC 8259).
+
+
+def _export_filename(document: Document, exporter: Exporter, author: str | None) -> str:
+    stem = slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}"
+    if author:
+        stem = f"{stem}-{slugify(author, allow_unicode=True) or 'author'}"
+    return f"{stem}.{exporter.extension}"
+
+
+def _encoded(text: str, chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
+    for i in range(0, len(text), chunk_chars):
+        yield text[i : i + chunk_chars].encode("utf-8")
+
+
+_FORMAT_PARAM = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=list(EXPORTERS),
+    description="Export format; wins over the Accept header. Default: json.",
+)
+_AUTHOR_PARAM = OpenApiParameter(
+    "author", OpenApiTypes.STR, description="Only this user's tags, links and reviews."
+)
+
+
+class DocumentExportView(APIView):
+    """Export a document with its live tags, links and reviews (any member)."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = EXPORT_RENDERERS
+    content_negotiation_class = ExportNegotiation
+
+    @extend_schema(
+        parameters=[_FORMAT_PARAM, _AUTHOR_PARAM],
+        responses={
+            (200, e.media_type.split(";")[0]): OpenApiResponse(
+                OpenApiTypes.OBJECT if "json" in e.media_type else OpenApiTypes.STR,
+                description=f"The export in the format asked for: {_known_formats()}.",
+            )
+            for e in EXPORTERS.values()
+        },
+    )
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
+        document = get_object_or_404(documents_for(request.user), pk=pk)
+        exporter: Exporter = request.accepted_renderer.exporter
+        author = request.query_params.get("author") or None
+        snapshot = selectors.document_snapshot(
+            document,
+            author=author,
+            page_url=request.build_absolute_uri(f"/documents/{document.pk}/"),
+            api_url=request.build_absolute_uri("/api/"),
+        )
+        # The snapshot is read before the response starts, so streaming never holds a
+        # database connection; exporting to a buffer first keeps exporter errors a clean 500.
+        buffer = io.StringIO()
+        exporter.export(snapshot, buffer)
+        response = StreamingHttpResponse(
+            _encoded(buffer.getvalue()), content_type=_content_type(exporter)
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=_export_filename(document, exporter, author)
+        )
+        return response
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            # Errors (404, 401, a bad format) and OPTIONS are JSON whatever format was asked.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ProjectImportView(APIView):
+    """Create a document from a ``json`` export, with its tags, links and reviews.
+
+    Curators and owners only. Authors are matched by username; people who are not members yet
+    become annotators. Nothing is written if any part of the file is refused.
+    """
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            201: inline_serializer(
+                "ImportResult",
+                {
+                    "document": serializers.IntegerField(),
+                    "report": inline_serializer(
+                        "ImportReport",
+                        {
+                            "paragraphs": serializers.IntegerField(),
+                            "tags": serializers.IntegerField(),
+                            "links": serializers.IntegerField(),
+                            "reviews": serializers.IntegerField(),
+                            "members_added": serializers.ListField(child=serializers.CharField()),
+                        },
+                    ),
+                },
+            )
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        project = get_object_or_404(projects_for(request.user), pk=pk)
+        # Before reading the body, so a viewer hears about the role rather than the file.
+        require_role(request.user, project, CURATING_ROLES)
+        snapshot = JsonImporter().load_data(request.data)
+        result = annotations_import(actor=request.user, project=project, snapshot=snapshot)
+        return Response(
+            {"document": result.document.pk, "report": result.report()},
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,22 @@
+"""Registry of export formats: ``get_exporter("w3c").export(snapshot, out)``."""
+
+from claims.exporters.base import Exporter, UnknownFormat
+from claims.exporters.csv_export import CsvExporter
+from claims.exporters.json_export import JsonExporter
+from claims.exporters.w3c import W3CExporter
+
+#: Exporters by name, in the order content negotiation prefers them (the first is the default).
+EXPORTERS: dict[str, Exporter] = {
+    exporter.name: exporter for exporter in (JsonExporter(), W3CExporter(), CsvExporter())
+}
+
+
+def get_exporter(name: str) -> Exporter:
+    """Return the exporter called ``name``, or raise UnknownFormat naming the known ones."""
+    try:
+        return EXPORTERS[name]
+    except KeyError:
+        raise UnknownFormat(name, list(EXPORTERS)) from None
+
+
+__all__ = ["EXPORTERS", "Exporter", "UnknownFormat", "get_exporter"]

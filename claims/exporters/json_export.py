@@ -1,0 +1,101 @@
+"""Our own JSON schema: the whole document with its annotations, importable back unchanged.
+
+Layout (version 1)::
+
+    {"format": "claim-annotator", "version": 1,
+     "document": {title, byline, caption, source_url, published_on},
+     "paragraphs": [{position, text}],
+     "tags": [{id, paragraph, start, end, quote, prefix, suffix, kind, note, author,
+               created_at, updated_at}],
+     "links": [{id, source, target, relation, note, author, created_at, updated_at}],
+     "reviews": [{id, tag, reviewer, verdict, comment, created_at, updated_at}]}
+
+``paragraph`` is a paragraph's position; ``source``, ``target`` and ``tag`` are tag ids of the
+same file. Offsets count Unicode code points; people are named by username; times are ISO 8601.
+"""
+
+import datetime
+import json
+from typing import ClassVar, TextIO
+
+from claims.snapshot import DocumentSnapshot
+
+FORMAT_NAME = "claim-annotator"
+FORMAT_VERSION = 1
+
+
+def _time(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def snapshot_as_dict(snapshot: DocumentSnapshot) -> dict:
+    """Return the snapshot as the plain data of our JSON schema."""
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "document": {
+            "title": snapshot.title,
+            "byline": snapshot.byline,
+            "caption": snapshot.caption,
+            "source_url": snapshot.source_url,
+            "published_on": (
+                snapshot.published_on.isoformat() if snapshot.published_on is not None else None
+            ),
+        },
+        "paragraphs": [{"position": p.position, "text": p.text} for p in snapshot.paragraphs],
+        "tags": [
+            {
+                "id": t.id,
+                "paragraph": t.paragraph_position,
+                "start": t.start,
+                "end": t.end,
+                "quote": t.quote,
+                "prefix": t.prefix,
+                "suffix": t.suffix,
+                "kind": t.kind,
+                "note": t.note,
+                "author": t.author,
+                "created_at": _time(t.created_at),
+                "updated_at": _time(t.updated_at),
+            }
+            for t in snapshot.tags
+        ],
+        "links": [
+            {
+                "id": lk.id,
+                "source": lk.source_id,
+                "target": lk.target_id,
+                "relation": lk.relation,
+                "note": lk.note,
+                "author": lk.author,
+                "created_at": _time(lk.created_at),
+                "updated_at": _time(lk.updated_at),
+            }
+            for lk in snapshot.links
+        ],
+        "reviews": [
+            {
+                "id": r.id,
+                "tag": r.tag_id,
+                "reviewer": r.reviewer,
+                "verdict": r.verdict,
+                "comment": r.comment,
+                "created_at": _time(r.created_at),
+                "updated_at": _time(r.updated_at),
+            }
+            for r in snapshot.reviews
+        ],
+    }
+
+
+class JsonExporter:
+    """The document, paragraphs, tags, links and reviews in our own schema (see the module)."""
+
+    name: ClassVar[str] = "json"
+    media_type: ClassVar[str] = "application/json"
+    extension: ClassVar[str] = "json"
+
+    def export(self, snapshot: DocumentSnapshot, out: TextIO) -> None:
+        # Unescaped UTF-8 keeps emoji, CJK and no-break spaces readable in the file.
+        json.dump(snapshot_as_dict(snapshot), out, ensure_ascii=False, indent=2)
+        out.write("\n")

@@ -1,0 +1,416 @@
+"""Read our own JSON export (see ``claims.exporters.json_export``) back into a DocumentSnapshot.
+
+Every field is checked and every problem is collected; they are raised together as one
+ValidationError whose keys name the place (``tags[3].quote``, counting rows from 0) and whose
+messages say what is wrong. A tag's prefix and suffix are context derived from the paragraph
+text, so they are recomputed from it rather than trusted. ``byline``, ``caption``,
+``source_url``, ``published_on``, ``tags``, ``links``, ``reviews``, ``note``, ``comment`` and
+the timestamps may be left out of a hand-written file.
+"""
+
+import datetime
+import json
+from collections import Counter
+from typing import Any, ClassVar, TextIO
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from claims.exporters.json_export import FORMAT_NAME, FORMAT_VERSION
+from claims.models import CONTEXT_CHARS, Relation, TagKind, Verdict
+from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
+
+#: Stop collecting after this many problems; a file that bad needs fixing as a whole.
+MAX_ERRORS = 50
+
+
+class _Bad:
+    """Marks a value that failed its check (the problem is already recorded)."""
+
+
+BAD: Any = _Bad()
+
+
+def _describe(value: object) -> str:
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Reader:
+    """Checks fields one by one and collects what is wrong with them."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+        self.truncated = False
+
+    def error(self, where: str, message: str) -> None:
+        if where not in self.errors and len(self.errors) >= MAX_ERRORS:
+            self.truncated = True
+            return
+        self.errors.setdefault(where, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        errors = dict(self.errors)
+        if self.truncated:
+            errors[NON_FIELD_ERRORS] = [
+                f"Only the first {MAX_ERRORS} problems are listed; fix them and try again."
+            ]
+        raise ValidationError(errors)
+
+    def _get(self, obj: dict, key: str, where: str, default: Any) -> Any:
+        if key in obj:
+            return obj[key]
+        if default is BAD:
+            self.error(where, "This field is missing.")
+        return default
+
+    def text(
+        self, obj: dict, key: str, where: str, *, default: Any = BAD, blank: bool = True
+    ) -> Any:
+        """Return a string field, or BAD."""
+        value = self._get(obj, key, where, default)
+        if value is BAD:
+            return BAD
+        if not isinstance(value, str):
+            self.error(where, f"This should be a string, not {_describe(value)}.")
+            return BAD
+        if not blank and not value.strip():
+            self.error(where, "This must not be blank.")
+            return BAD
+        return value
+
+    def integer(self, obj: dict, key: str, where: str) -> Any:
+        """Return a whole number of at least 0, or BAD."""
+        value = self._get(obj, key, where, BAD)
+        if value is BAD:
+            return BAD
+        # bool is an int in Python, but true is not a position.
+        if type(value) is not int:
+            self.error(where, f"This should be a whole number, not {_describe(value)}.")
+            return BAD
+        if value < 0:
+            self.error(where, f"This should be 0 or more, not {value}.")
+            return BAD
+        return value
+
+    def choice(self, obj: dict, key: str, where: str, choices: list[str]) -> Any:
+        value = self.text(obj, key, where)
+        if value is not BAD and value not in choices:
+            self.error(where, f"{value!r} is not one of: {', '.join(choices)}.")
+            return BAD
+        return value
+
+    def moment(self, obj: dict, key: str, where: str) -> Any:
+        """Return an aware datetime, None (absent or null), or BAD."""
+        value = self._get(obj, key, where, None)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(where, f"This should be an ISO 8601 time, not {_describe(value)}.")
+            return BAD
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            self.error(where, f"{_clip(value)!r} is not an ISO 8601 time.")
+            return BAD
+        if moment.tzinfo is None:
+            self.error(where, f"{value!r} needs a time zone, as in 2024-05-01T09:30:00+00:00.")
+            return BAD
+        return moment
+
+    def day(self, obj: dict, key: str, where: str) -> Any:
+        """Return a date, None (absent or null), or BAD."""
+        value = self._get(obj, key, where, None)
+        if value is None:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.error(where, f"{_clip(str(value))!r} is not a date such as 2024-05-01.")
+            return BAD
+
+    def rows(self, data: dict, key: str, *, required: bool = False) -> list[tuple[str, dict]]:
+        """Return ``(place, row)`` for each object in the list at ``key``."""
+        value = self._get(data, key, key, BAD if required else [])
+        if value is BAD:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"This should be a list, not {_describe(value)}.")
+            return []
+        rows = []
+        for i, row in enumerate(value):
+            if isinstance(row, dict):
+                rows.append((f"{key}[{i}]", row))
+            else:
+                self.error(f"{key}[{i}]", f"This should be an object, not {_describe(row)}.")
+        return rows
+
+
+def _unique_ids(reader: _Reader, rows: list[tuple[str, dict]], what: str) -> dict[int, str]:
+    """Map each valid id to the place of its row, reporting ids used twice."""
+    seen: dict[int, str] = {}
+    for place, row in rows:
+        row_id = reader.integer(row, "id", f"{place}.id")
+        if row_id is BAD:
+            continue
+        if row_id in seen:
+            reader.error(f"{place}.id", f"{what} id {row_id} is also used by {seen[row_id]}.")
+        else:
+            seen[row_id] = place
+    return seen
+
+
+class JsonImporter:
+    """Our own JSON schema, as written by the ``json`` exporter."""
+
+    name: ClassVar[str] = "json"
+    media_type: ClassVar[str] = "application/json"
+
+    def load(self, source: TextIO) -> DocumentSnapshot:
+        """Parse a JSON file (text) into a snapshot."""
+        text = source.read()
+
+        def refuse_constant(name: str) -> None:
+            raise ValueError(f"{name} is not a JSON number")
+
+        try:
+            data = json.loads(text, parse_constant=refuse_constant)
+        except ValueError as exc:
+            raise ValidationError({NON_FIELD_ERRORS: f"This is not valid JSON: {exc}."}) from exc
+        return self.load_data(data)
+
+    def load_data(self, data: object) -> DocumentSnapshot:
+        """Check already-parsed JSON data and turn it into a snapshot."""
+        if not isinstance(data, dict):
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: "The file should hold one JSON object (a claim-annotator "
+                    f"json export), not {_describe(data)}."
+                }
+            )
+        if data.get("format") != FORMAT_NAME:
+            raise ValidationError(
+                {
+                    "format": "This is not a claim-annotator export: format should be "
+                    f"{FORMAT_NAME!r}."
+                }
+            )
+        version = data.get("version")
+        if type(version) is not int or version != FORMAT_VERSION:
+            raise ValidationError(
+                {
+                    "version": f"Version {version!r} is not supported; this server reads "
+                    f"version {FORMAT_VERSION}."
+                }
+            )
+        reader = _Reader()
+        document = self._document(reader, data)
+        paragraphs = self._paragraphs(reader, data)
+        texts = {p.position: p.text for p in paragraphs}
+        tags = self._tags(reader, data, texts)
+        links = self._links(reader, data, tags)
+        reviews = self._reviews(reader, data, tags)
+        reader.raise_if_any()
+        verdicts = Counter((r.tag_id, r.verdict) for r in reviews)
+        tag_rows = tuple(
+            TagRow(
+                **fields,
+                agree=verdicts[fields["id"], Verdict.AGREE],
+                disagree=verdicts[fields["id"], Verdict.DISAGREE],
+            )
+            for fields in tags.values()
+        )
+        return DocumentSnapshot(
+            id=None,
+            **document,
+            paragraphs=paragraphs,
+            tags=tag_rows,
+            links=links,
+            reviews=reviews,
+        )
+
+    def _document(self, reader: _Reader, data: dict) -> dict:
+        doc = data.get("document")
+        if not isinstance(doc, dict):
+            reader.error("document", f"This should be an object, not {_describe(doc)}.")
+            return {}
+        return {
+            "title": reader.text(doc, "title", "document.title", blank=False),
+            "byline": reader.text(doc, "byline", "document.byline", default=""),
+            "caption": reader.text(doc, "caption", "document.caption", default=""),
+            "source_url": reader.text(doc, "source_url", "document.source_url", default=""),
+            "published_on": reader.day(doc, "published_on", "document.published_on"),
+        }
+
+    def _paragraphs(self, reader: _Reader, data: dict) -> tuple[ParagraphRow, ...]:
+        rows = reader.rows(data, "paragraphs", required=True)
+        if data.get("paragraphs") == []:
+            reader.error("paragraphs", "A document needs at least one paragraph.")
+        found: dict[int, str] = {}
+        for place, row in rows:
+            position = reader.integer(row, "position", f"{place}.position")
+            text = reader.text(row, "text", f"{place}.text", blank=False)
+            if text is not BAD and "\x00" in text:
+                reader.error(f"{place}.text", "The text holds a NUL character.")
+                text = BAD
+            if position is BAD or text is BAD:
+                continue
+            if position in found:
+                reader.error(f"{place}.position", f"Position {position} is used twice.")
+                continue
+            found[position] = text
+        if len(found) == len(rows) and sorted(found) != list(range(len(found))):
+            missing = sorted(set(range(max(found) + 1)) - set(found))
+            reader.error(
+                "paragraphs",
+                f"Positions should run from 0 to {len(found) - 1} without gaps; "
+                f"missing: {', '.join(map(str, missing))}.",
+            )
+        return tuple(
+            ParagraphRow(id=position, position=position, text=text)
+            for position, text in sorted(found.items())
+        )
+
+    def _tags(self, reader: _Reader, data: dict, texts: dict[int, str]) -> dict[int, dict]:
+        """Return the fields of each valid tag by id, in file order."""
+        rows = reader.rows(data, "tags")
+        ids = _unique_ids(reader, rows, "Tag")
+        tags: dict[int, dict] = {}
+        spans: dict[tuple, str] = {}
+        for place, row in rows:
+            fields = {
+                "paragraph": reader.integer(row, "paragraph", f"{place}.paragraph"),
+                "start": reader.integer(row, "start", f"{place}.start"),
+                "end": reader.integer(row, "end", f"{place}.end"),
+                "quote": reader.text(row, "quote", f"{place}.quote"),
+                "kind": reader.choice(row, "kind", f"{place}.kind", TagKind.values),
+                "note": reader.text(row, "note", f"{place}.note", default=""),
+                "author": reader.text(row, "author", f"{place}.author", blank=False),
+                "created_at": reader.moment(row, "created_at", f"{place}.created_at"),
+                "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
+            }
+            for context in ("prefix", "suffix"):
+                reader.text(row, context, f"{place}.{context}", default="")
+            tag_id = row.get("id")
+            if BAD in fields.values() or ids.get(tag_id) != place:
+                continue
+            position, start, end = fields.pop("paragraph"), fields["start"], fields["end"]
+            if position not in texts:
+                reader.error(f"{place}.paragraph", f"There is no paragraph at position {position}.")
+                continue
+            text = texts[position]
+            if end > len(text):
+                reader.error(
+                    f"{place}.end",
+                    f"end ({end}) is past the end of paragraph {position} "
+                    f"({len(text)} characters).",
+                )
+                continue
+            if start >= end:
+                reader.error(f"{place}.start", f"start ({start}) must be less than end ({end}).")
+                continue
+            if fields["quote"] != text[start:end]:
+                reader.error(
+                    f"{place}.quote",
+                    f"The quote {_clip(fields['quote'])!r} does not match paragraph {position} "
+                    f"at {start}-{end}, which reads {_clip(text[start:end])!r}.",
+                )
+                continue
+            span = (position, start, end, fields["kind"], fields["author"])
+            if span in spans:
+                reader.error(
+                    place, f"{spans[span]} already tags this span with this kind by this author."
+                )
+                continue
+            spans[span] = place
+            tags[tag_id] = {
+                "id": tag_id,
+                "paragraph_id": position,
+                "paragraph_position": position,
+                "prefix": text[max(0, start - CONTEXT_CHARS) : start],
+                "suffix": text[end : end + CONTEXT_CHARS],
+                **fields,
+            }
+        return tags
+
+    def _links(self, reader: _Reader, data: dict, tags: dict[int, dict]) -> tuple[LinkRow, ...]:
+        rows = reader.rows(data, "links")
+        ids = _unique_ids(reader, rows, "Link")
+        links = []
+        seen: dict[tuple, str] = {}
+        for place, row in rows:
+            fields = {
+                "source_id": reader.integer(row, "source", f"{place}.source"),
+                "target_id": reader.integer(row, "target", f"{place}.target"),
+                "relation": reader.choice(row, "relation", f"{place}.relation", Relation.values),
+                "note": reader.text(row, "note", f"{place}.note", default=""),
+                "author": reader.text(row, "author", f"{place}.author", blank=False),
+                "created_at": reader.moment(row, "created_at", f"{place}.created_at"),
+                "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
+            }
+            if BAD in fields.values() or ids.get(row.get("id")) != place:
+                continue
+            missing = False
+            for end in ("source", "target"):
+                if fields[f"{end}_id"] not in tags:
+                    tag_id = fields[f"{end}_id"]
+                    reader.error(f"{place}.{end}", f"There is no valid tag with id {tag_id}.")
+                    missing = True
+            if missing:
+                continue
+            if fields["source_id"] == fields["target_id"]:
+                reader.error(f"{place}.target", "A tag cannot support or attack itself.")
+                continue
+            key = (fields["source_id"], fields["target_id"], fields["relation"], fields["author"])
+            if key in seen:
+                reader.error(place, f"{seen[key]} already makes this link by this author.")
+                continue
+            seen[key] = place
+            links.append(LinkRow(id=row["id"], **fields))
+        return tuple(links)
+
+    def _reviews(self, reader: _Reader, data: dict, tags: dict[int, dict]) -> tuple[ReviewRow, ...]:
+        rows = reader.rows(data, "reviews")
+        ids = _unique_ids(reader, rows, "Review")
+        reviews = []
+        seen: dict[tuple, str] = {}
+        for place, row in rows:
+            fields = {
+                "tag_id": reader.integer(row, "tag", f"{place}.tag"),
+                "reviewer": reader.text(row, "reviewer", f"{place}.reviewer", blank=False),
+                "verdict": reader.choice(row, "verdict", f"{place}.verdict", Verdict.values),
+                "comment": reader.text(row, "comment", f"{place}.comment", default=""),
+                "created_at": reader.moment(row, "created_at", f"{place}.created_at"),
+                "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
+            }
+            if BAD in fields.values() or ids.get(row.get("id")) != place:
+                continue
+            tag = tags.get(fields["tag_id"])
+            if tag is None:
+                reader.error(f"{place}.tag", f"There is no valid tag with id {fields['tag_id']}.")
+                continue
+            if tag["author"] == fields["reviewer"]:
+                reader.error(
+                    f"{place}.reviewer",
+                    f"{fields['reviewer']} wrote tag {tag['id']} and cannot review it.",
+                )
+                continue
+            key = (fields["tag_id"], fields["reviewer"])
+            if key in seen:
+                reader.error(place, f"{seen[key]} is already this reviewer's review of this tag.")
+                continue
+            seen[key] = place
+            reviews.append(ReviewRow(id=row["id"], **fields))
+        return tuple(reviews)

@@ -1,0 +1,454 @@
+"""Golden-output tests of each exporter on a hand-built snapshot (no database)."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+
+from claims.exporters import EXPORTERS, UnknownFormat, get_exporter
+from claims.exporters.csv_export import CsvExporter
+from claims.exporters.json_export import JsonExporter
+from claims.exporters.w3c import W3CExporter
+from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
+
+UTC = datetime.UTC
+P0 = "Cooperation on internal security is a breakhrough for both countries."
+# A no-break space, an emoji outside the BMP, CJK, double quotes, a comma and a newline.
+P1 = 'Both sides\u00a0agreed 🤝 to share 情报 "quickly",\nand quietly.'
+NOTE = '<p>See <a href="https://e.org/r" rel="nofollow noopener">this</a>.</p>'
+
+
+def _tag(tag_id: int, position: int, text: str, start: int, end: int, **fields) -> TagRow:
+    return TagRow(
+        id=tag_id,
+        paragraph_id=100 + position,
+        paragraph_position=position,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=text[max(0, start - 32) : start],
+        suffix=text[end : end + 32],
+        **fields,
+    )
+
+
+def make_snapshot(**changes) -> DocumentSnapshot:
+    """Return a small document: two paragraphs, three tags, two links, two reviews."""
+    fields = {
+        "id": 3,
+        "title": "India & China: a “breakthrough”",
+        "byline": "Swaran Singh",
+        "caption": "Leaders meet.",
+        "source_url": "https://example.org/oped",
+        "published_on": datetime.date(2024, 4, 30),
+        "page_url": "https://claims.example/documents/3/",
+        "api_url": "https://claims.example/api/",
+        "paragraphs": (
+            ParagraphRow(id=100, position=0, text=P0),
+            ParagraphRow(id=101, position=1, text=P1),
+        ),
+        "tags": (
+            _tag(
+                11,
+                0,
+                P0,
+                0,
+                11,
+                kind="claim",
+                note="",
+                author="alice",
+                created_at=datetime.datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+            ),
+            _tag(
+                12,
+                1,
+                P1,
+                11,
+                31,
+                kind="evidence",
+                note=NOTE,
+                author="bob",
+                created_at=datetime.datetime(2024, 5, 2, 10, 0, 0, 123456, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 3, 8, 15, tzinfo=UTC),
+                agree=1,
+            ),
+            _tag(
+                13,
+                1,
+                P1,
+                32,
+                54,
+                kind="opinion",
+                note="",
+                author="alice",
+                created_at=datetime.datetime(2024, 5, 4, 12, 0, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 4, 12, 0, tzinfo=UTC),
+                disagree=1,
+            ),
+        ),
+        "links": (
+            LinkRow(
+                id=21,
+                source_id=12,
+                target_id=11,
+                relation="supports",
+                note="",
+                author="bob",
+                created_at=datetime.datetime(2024, 5, 5, 7, 0, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 5, 7, 0, tzinfo=UTC),
+            ),
+            LinkRow(
+                id=22,
+                source_id=13,
+                target_id=12,
+                relation="attacks",
+                note="<em>weak</em>",
+                author="alice",
+                created_at=datetime.datetime(2024, 5, 5, 8, 0, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 5, 8, 0, tzinfo=UTC),
+            ),
+        ),
+        "reviews": (
+            ReviewRow(
+                id=31,
+                tag_id=12,
+                reviewer="alice",
+                verdict="agree",
+                comment="",
+                created_at=datetime.datetime(2024, 5, 6, 9, 0, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 6, 9, 0, tzinfo=UTC),
+            ),
+            ReviewRow(
+                id=32,
+                tag_id=13,
+                reviewer="bob",
+                verdict="disagree",
+                comment="Not an opinion.",
+                created_at=datetime.datetime(2024, 5, 6, 10, 0, tzinfo=UTC),
+                updated_at=datetime.datetime(2024, 5, 7, 10, 0, tzinfo=UTC),
+            ),
+        ),
+    }
+    fields.update(changes)
+    return DocumentSnapshot(**fields)
+
+
+def export(name: str, snapshot: DocumentSnapshot) -> str:
+    out = io.StringIO()
+    get_exporter(name).export(snapshot, out)
+    return out.getvalue()
+
+
+GOLDEN_JSON = r"""{
+  "format": "claim-annotator",
+  "version": 1,
+  "document": {
+    "title": "India & China: a “breakthrough”",
+    "byline": "Swaran Singh",
+    "caption": "Leaders meet.",
+    "source_url": "https://example.org/oped",
+    "published_on": "2024-04-30"
+  },
+  "paragraphs": [
+    {
+      "position": 0,
+      "text": "Cooperation on internal security is a breakhrough for both countries."
+    },
+    {
+      "position": 1,
+      "text": "Both sides<NBSP>agreed 🤝 to share 情报 \"quickly\",\nand quietly."
+    }
+  ],
+  "tags": [
+    {
+      "id": 11,
+      "paragraph": 0,
+      "start": 0,
+      "end": 11,
+      "quote": "Cooperation",
+      "prefix": "",
+      "suffix": " on internal security is a break",
+      "kind": "claim",
+      "note": "",
+      "author": "alice",
+      "created_at": "2024-05-01T09:30:00+00:00",
+      "updated_at": "2024-05-01T09:30:00+00:00"
+    },
+    {
+      "id": 12,
+      "paragraph": 1,
+      "start": 11,
+      "end": 31,
+      "quote": "agreed 🤝 to share 情报",
+      "prefix": "Both sides<NBSP>",
+      "suffix": " \"quickly\",\nand quietly.",
+      "kind": "evidence",
+      "note": "<p>See <a href=\"https://e.org/r\" rel=\"nofollow noopener\">this</a>.</p>",
+      "author": "bob",
+      "created_at": "2024-05-02T10:00:00.123456+00:00",
+      "updated_at": "2024-05-03T08:15:00+00:00"
+    },
+    {
+      "id": 13,
+      "paragraph": 1,
+      "start": 32,
+      "end": 54,
+      "quote": "\"quickly\",\nand quietly",
+      "prefix": "Both sides<NBSP>agreed 🤝 to share 情报 ",
+      "suffix": ".",
+      "kind": "opinion",
+      "note": "",
+      "author": "alice",
+      "created_at": "2024-05-04T12:00:00+00:00",
+      "updated_at": "2024-05-04T12:00:00+00:00"
+    }
+  ],
+  "links": [
+    {
+      "id": 21,
+      "source": 12,
+      "target": 11,
+      "relation": "supports",
+      "note": "",
+      "author": "bob",
+      "created_at": "2024-05-05T07:00:00+00:00",
+      "updated_at": "2024-05-05T07:00:00+00:00"
+    },
+    {
+      "id": 22,
+      "source": 13,
+      "target": 12,
+      "relation": "attacks",
+      "note": "<em>weak</em>",
+      "author": "alice",
+      "created_at": "2024-05-05T08:00:00+00:00",
+      "updated_at": "2024-05-05T08:00:00+00:00"
+    }
+  ],
+  "reviews": [
+    {
+      "id": 31,
+      "tag": 12,
+      "reviewer": "alice",
+      "verdict": "agree",
+      "comment": "",
+      "created_at": "2024-05-06T09:00:00+00:00",
+      "updated_at": "2024-05-06T09:00:00+00:00"
+    },
+    {
+      "id": 32,
+      "tag": 13,
+      "reviewer": "bob",
+      "verdict": "disagree",
+      "comment": "Not an opinion.",
+      "created_at": "2024-05-06T10:00:00+00:00",
+      "updated_at": "2024-05-07T10:00:00+00:00"
+    }
+  ]
+}
+""".replace("<NBSP>", "\u00a0")
+
+
+def test_json_export_matches_golden_output():
+    assert export("json", make_snapshot()) == GOLDEN_JSON
+
+
+def test_json_export_writes_characters_unescaped():
+    text = export("json", make_snapshot())
+    assert "\u00a0" in text
+    assert "🤝" in text
+    assert "情报" in text
+    assert "\\u" not in text
+
+
+GOLDEN_CSV = (
+    "id,document,paragraph,start,end,kind,quote,prefix,suffix,note,author,created_at,"
+    "updated_at,agree,disagree\r\n"
+    "11,3,0,0,11,claim,Cooperation,, on internal security is a break,,alice,"
+    "2024-05-01T09:30:00+00:00,2024-05-01T09:30:00+00:00,0,0\r\n"
+    "12,3,1,11,31,evidence,agreed 🤝 to share 情报,Both sides\u00a0,"
+    '" ""quickly"",\nand quietly.",'
+    '"<p>See <a href=""https://e.org/r"" rel=""nofollow noopener"">this</a>.</p>",'
+    "bob,2024-05-02T10:00:00.123456+00:00,2024-05-03T08:15:00+00:00,1,0\r\n"
+    '13,3,1,32,54,opinion,"""quickly"",\nand quietly",Both sides\u00a0agreed 🤝 to share 情报 ,.,,'
+    "alice,2024-05-04T12:00:00+00:00,2024-05-04T12:00:00+00:00,0,1\r\n"
+)
+
+
+def test_csv_export_matches_golden_output():
+    assert export("csv", make_snapshot()) == GOLDEN_CSV
+
+
+def test_csv_export_reads_back_cell_for_cell():
+    rows = list(csv.DictReader(io.StringIO(export("csv", make_snapshot()), newline="")))
+    assert [row["id"] for row in rows] == ["11", "12", "13"]
+    assert rows[2]["quote"] == '"quickly",\nand quietly'
+    assert rows[1]["prefix"] == "Both sides\u00a0"
+    assert rows[1]["note"] == NOTE
+
+
+def test_csv_export_of_no_tags_is_the_header_alone():
+    text = export("csv", make_snapshot(tags=(), links=(), reviews=()))
+    assert text.count("\r\n") == 1
+    assert text.startswith("id,document,paragraph,")
+
+
+def _annotation(tag_id: int, created: str, modified: str, body: list, target: dict) -> dict:
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": f"https://claims.example/api/tags/{tag_id}/",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "creator": {"type": "Person", "nickname": "bob" if tag_id == 12 else "alice"},
+        "created": created,
+        "modified": modified,
+        "body": body,
+        "target": target,
+    }
+
+
+def _target(position: int, quote: dict, start: int, end: int) -> dict:
+    return {
+        "type": "SpecificResource",
+        "source": "https://claims.example/documents/3/",
+        "selector": [
+            {"type": "CssSelector", "value": f"#p-{position}", "refinedBy": quote},
+            {
+                "type": "CssSelector",
+                "value": f"#p-{position}",
+                "refinedBy": {"type": "TextPositionSelector", "start": start, "end": end},
+            },
+        ],
+    }
+
+
+def _classifying(kind: str) -> dict:
+    return {"type": "TextualBody", "purpose": "classifying", "value": kind}
+
+
+COLLECTION_ID = "https://claims.example/api/documents/3/export/?format=w3c"
+GOLDEN_W3C = {
+    "@context": "http://www.w3.org/ns/anno.jsonld",
+    "id": COLLECTION_ID,
+    "type": "AnnotationCollection",
+    "label": "India & China: a “breakthrough”",
+    "total": 3,
+    "first": {
+        "id": COLLECTION_ID + "#page-1",
+        "type": "AnnotationPage",
+        "partOf": {"id": COLLECTION_ID, "label": "India & China: a “breakthrough”", "total": 3},
+        "startIndex": 0,
+        "items": [
+            _annotation(
+                11,
+                "2024-05-01T09:30:00Z",
+                "2024-05-01T09:30:00Z",
+                [_classifying("claim")],
+                _target(
+                    0,
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": "Cooperation",
+                        "suffix": " on internal security is a break",
+                    },
+                    0,
+                    11,
+                ),
+            ),
+            _annotation(
+                12,
+                "2024-05-02T10:00:00.123456Z",
+                "2024-05-03T08:15:00Z",
+                [
+                    _classifying("evidence"),
+                    {
+                        "type": "TextualBody",
+                        "purpose": "commenting",
+                        "value": NOTE,
+                        "format": "text/html",
+                    },
+                ],
+                _target(
+                    1,
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": "agreed 🤝 to share 情报",
+                        "prefix": "Both sides\u00a0",
+                        "suffix": ' "quickly",\nand quietly.',
+                    },
+                    11,
+                    31,
+                ),
+            ),
+            _annotation(
+                13,
+                "2024-05-04T12:00:00Z",
+                "2024-05-04T12:00:00Z",
+                [_classifying("opinion")],
+                _target(
+                    1,
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": '"quickly",\nand quietly',
+                        "prefix": "Both sides\u00a0agreed 🤝 to share 情报 ",
+                        "suffix": ".",
+                    },
+                    32,
+                    54,
+                ),
+            ),
+        ],
+    },
+}
+
+
+def test_w3c_export_matches_golden_output():
+    text = export("w3c", make_snapshot())
+    assert json.loads(text) == GOLDEN_W3C
+    assert "🤝" in text  # written as UTF-8, not escaped
+
+
+def test_w3c_export_offsets_are_code_points():
+    """The emoji before the CJK counts as one, though UTF-16 (JavaScript) counts it as two."""
+    collection = json.loads(export("w3c", make_snapshot()))
+    for item in collection["first"]["items"]:
+        quote, position = (s["refinedBy"] for s in item["target"]["selector"])
+        paragraph = int(item["target"]["selector"][0]["value"].removeprefix("#p-"))
+        text = (P0, P1)[paragraph]
+        assert text[position["start"] : position["end"]] == quote["exact"]
+
+
+def test_w3c_export_of_no_tags_has_no_page():
+    collection = json.loads(export("w3c", make_snapshot(tags=(), links=(), reviews=())))
+    assert collection["total"] == 0
+    assert "first" not in collection
+
+
+@pytest.mark.parametrize(
+    "changes", [{"api_url": ""}, {"page_url": ""}, {"id": None}], ids=["api", "page", "id"]
+)
+def test_w3c_export_refuses_to_invent_iris(changes):
+    with pytest.raises(ValueError, match="absolute"):
+        export("w3c", make_snapshot(**changes))
+
+
+def test_registry_holds_each_format_once_with_its_media_type():
+    assert {name: type(e) for name, e in EXPORTERS.items()} == {
+        "json": JsonExporter,
+        "w3c": W3CExporter,
+        "csv": CsvExporter,
+    }
+    assert get_exporter("csv").media_type == "text/csv"
+    assert get_exporter("w3c").media_type == (
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    )
+
+
+def test_unknown_format_names_the_known_ones():
+    with pytest.raises(UnknownFormat, match=r"'xml'; use one of: csv, json, w3c\.") as caught:
+        get_exporter("xml")
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.known == ["csv", "json", "w3c"]
