@@ -43,6 +43,8 @@ class ProjectViewSet(
         serializer.instance = services.project_create(
             actor=self.request.user, **serializer.validated_data
         )
+        # The roles in the context were read before the project existed; the creator owns it.
+        serializer.context["roles"] = selectors.roles_of(self.request.user)
 
     def perform_update(self, serializer: ProjectSerializer) -> None:
         serializer.instance = services.project_update(

@@ -1,8 +1,10 @@
 """Fixtures shared by every test: users in each role of one project, and API clients."""
 
+import re
 from collections.abc import Callable
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from annotator.models import Document, Role
@@ -57,3 +59,29 @@ def members(document) -> dict:
         ).user
     users["outsider"] = UserFactory(username="outsider")
     return users
+
+
+@pytest.fixture(scope="session")
+def api_routes() -> list[str]:
+    """Every URL under /api/, with ``1`` for each id and ``someone`` for a username."""
+
+    def walk(patterns, prefix: str) -> list[str]:
+        urls = []
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                urls += walk(pattern.url_patterns, prefix + route)
+            elif isinstance(pattern, URLPattern):
+                urls.append(prefix + route)
+        return urls
+
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    concrete = set()
+    for route in walk(api.url_patterns, "/api/"):
+        if "<format>" in route:  # DRF's optional format suffixes repeat the same views
+            continue
+        url = route.replace("^", "").replace("$", "").replace("\\.", ".")
+        url = re.sub(r"\(\?P<username>[^)]*\)|<(?:\w+:)?username>", "someone", url)
+        url = re.sub(r"\(\?P<\w+>[^)]*\)|<(?:\w+:)?\w+>", "1", url)
+        concrete.add(url)
+    return sorted(concrete)
