@@ -22,6 +22,8 @@ from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, 
 #: Stop collecting after this many problems; a file that bad needs fixing as a whole.
 MAX_ERRORS = 50
 
+_NO_SUCH_TAG = "There is no tag with id {} in this file."
+
 
 class _Bad:
     """Marks a value that failed its check (the problem is already recorded)."""
@@ -187,7 +189,7 @@ class JsonImporter:
 
         try:
             data = json.loads(text, parse_constant=refuse_constant)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise ValidationError({NON_FIELD_ERRORS: f"This is not valid JSON: {exc}."}) from exc
         return self.load_data(data)
 
@@ -218,10 +220,12 @@ class JsonImporter:
         reader = _Reader()
         document = self._document(reader, data)
         paragraphs = self._paragraphs(reader, data)
-        texts = {p.position: p.text for p in paragraphs}
-        tags = self._tags(reader, data, texts)
-        links = self._links(reader, data, tags)
-        reviews = self._reviews(reader, data, tags)
+        # Rows that point at refused rows are skipped quietly: the refusal is the news.
+        paragraphs_ok = not any(place.startswith("paragraphs") for place in reader.errors)
+        texts = {p.position: p.text for p in paragraphs} if paragraphs_ok else None
+        tags, tag_ids_in_file = self._tags(reader, data, texts)
+        links = self._links(reader, data, tags, tag_ids_in_file)
+        reviews = self._reviews(reader, data, tags, tag_ids_in_file)
         reader.raise_if_any()
         verdicts = Counter((r.tag_id, r.verdict) for r in reviews)
         tag_rows = tuple(
@@ -283,9 +287,17 @@ class JsonImporter:
             for position, text in sorted(found.items())
         )
 
-    def _tags(self, reader: _Reader, data: dict, texts: dict[int, str]) -> dict[int, dict]:
-        """Return the fields of each valid tag by id, in file order."""
+    def _tags(
+        self, reader: _Reader, data: dict, texts: dict[int, str] | None
+    ) -> tuple[dict[int, dict], set[int] | None]:
+        """Return the fields of each valid tag by id (in file order), and every id in the file
+        (None when the tags are not even a list).
+
+        With ``texts`` None (the paragraphs were refused) only the fields themselves are checked.
+        """
         rows = reader.rows(data, "tags")
+        if "tags" in reader.errors:
+            return {}, None
         ids = _unique_ids(reader, rows, "Tag")
         tags: dict[int, dict] = {}
         spans: dict[tuple, str] = {}
@@ -304,7 +316,7 @@ class JsonImporter:
             for context in ("prefix", "suffix"):
                 reader.text(row, context, f"{place}.{context}", default="")
             tag_id = row.get("id")
-            if BAD in fields.values() or ids.get(tag_id) != place:
+            if BAD in fields.values() or ids.get(tag_id) != place or texts is None:
                 continue
             position, start, end = fields.pop("paragraph"), fields["start"], fields["end"]
             if position not in texts:
@@ -343,9 +355,11 @@ class JsonImporter:
                 "suffix": text[end : end + CONTEXT_CHARS],
                 **fields,
             }
-        return tags
+        return tags, set(ids)
 
-    def _links(self, reader: _Reader, data: dict, tags: dict[int, dict]) -> tuple[LinkRow, ...]:
+    def _links(
+        self, reader: _Reader, data: dict, tags: dict[int, dict], in_file: set[int] | None
+    ) -> tuple[LinkRow, ...]:
         rows = reader.rows(data, "links")
         ids = _unique_ids(reader, rows, "Link")
         links = []
@@ -362,13 +376,11 @@ class JsonImporter:
             }
             if BAD in fields.values() or ids.get(row.get("id")) != place:
                 continue
-            missing = False
-            for end in ("source", "target"):
-                if fields[f"{end}_id"] not in tags:
-                    tag_id = fields[f"{end}_id"]
-                    reader.error(f"{place}.{end}", f"There is no valid tag with id {tag_id}.")
-                    missing = True
-            if missing:
+            ends = {end: fields[f"{end}_id"] for end in ("source", "target")}
+            for end, tag_id in ends.items():
+                if in_file is not None and tag_id not in in_file:
+                    reader.error(f"{place}.{end}", _NO_SUCH_TAG.format(tag_id))
+            if any(tag_id not in tags for tag_id in ends.values()):
                 continue
             if fields["source_id"] == fields["target_id"]:
                 reader.error(f"{place}.target", "A tag cannot support or attack itself.")
@@ -381,7 +393,9 @@ class JsonImporter:
             links.append(LinkRow(id=row["id"], **fields))
         return tuple(links)
 
-    def _reviews(self, reader: _Reader, data: dict, tags: dict[int, dict]) -> tuple[ReviewRow, ...]:
+    def _reviews(
+        self, reader: _Reader, data: dict, tags: dict[int, dict], in_file: set[int] | None
+    ) -> tuple[ReviewRow, ...]:
         rows = reader.rows(data, "reviews")
         ids = _unique_ids(reader, rows, "Review")
         reviews = []
@@ -398,8 +412,9 @@ class JsonImporter:
             if BAD in fields.values() or ids.get(row.get("id")) != place:
                 continue
             tag = tags.get(fields["tag_id"])
+            if in_file is not None and fields["tag_id"] not in in_file:
+                reader.error(f"{place}.tag", _NO_SUCH_TAG.format(fields["tag_id"]))
             if tag is None:
-                reader.error(f"{place}.tag", f"There is no valid tag with id {fields['tag_id']}.")
                 continue
             if tag["author"] == fields["reviewer"]:
                 reader.error(

@@ -1,0 +1,63 @@
+"""Import a document with its tags, links and reviews from a ``json`` export file."""
+
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from annotator.models import Project
+from claims.importers import get_importer
+from claims.importing import annotations_import
+
+
+def _problems(exc: ValidationError) -> str:
+    """Return one line per problem, each starting with the place it names."""
+    if not hasattr(exc, "error_dict"):
+        return "\n".join(exc.messages)
+    return "\n".join(
+        message if place == NON_FIELD_ERRORS else f"{place}: {message}"
+        for place, messages in exc.message_dict.items()
+        for message in messages
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a document in a project from a claim-annotator json export (GET "
+        "/api/documents/ID/export/?format=json), with its tags, links and reviews. Authors "
+        "are matched by username and must have accounts; non-members become annotators."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, metavar="FILE")
+        parser.add_argument("--project", required=True, metavar="SLUG", help="project slug")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        project = Project.objects.filter(slug=options["project"]).first()
+        if project is None:
+            raise CommandError(f"There is no project with slug {options['project']!r}.")
+        try:
+            # utf-8-sig: a byte order mark left by an editor is not part of the JSON.
+            with path.open(encoding="utf-8-sig") as source:
+                snapshot = get_importer("json").load(source)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} is not UTF-8 text.") from None
+        except ValidationError as exc:
+            raise CommandError(f"{path} was not imported:\n{_problems(exc)}") from None
+        try:
+            result = annotations_import(actor=None, project=project, snapshot=snapshot)
+        except ValidationError as exc:
+            raise CommandError(f"{path} was not imported:\n{_problems(exc)}") from None
+        report = result.report()
+        self.stdout.write(
+            f"Imported {result.document.title!r} as document {result.document.pk} into "
+            f"{project.slug}: {report['paragraphs']} paragraphs, {report['tags']} tags, "
+            f"{report['links']} links, {report['reviews']} reviews."
+        )
+        if result.members_added:
+            self.stdout.write(
+                f"Added as annotators of {project.slug}: {', '.join(result.members_added)}."
+            )
