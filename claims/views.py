@@ -184,7 +184,6 @@ class ExportRenderer(BaseRenderer):
     """
 
     exporter: ClassVar[Exporter]
-    charset = "utf-8"
 
 
 def _renderer_for(exporter: Exporter) -> type[ExportRenderer]:
