@@ -2,7 +2,6 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
 from annotator import api_views as views
@@ -14,7 +13,7 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("paragraphs", views.ParagraphViewSet, basename="paragraph")
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("documents/<int:pk>/export/", DocumentExportView.as_view(), name="document-export"),

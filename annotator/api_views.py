@@ -2,8 +2,9 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +20,15 @@ from annotator.serializers import (
     ParagraphSerializer,
     ProjectSerializer,
 )
+
+
+class TokenView(ObtainAuthToken):
+    """Trade a username and password for the API token (``Authorization: Token ...``)."""
+
+    # Public, and deaf to any credentials sent along: a stale token in the Authorization
+    # header must not stop a client from fetching a fresh one.
+    authentication_classes = []
+    permission_classes = [AllowAny]
 
 
 class ProjectViewSet(
@@ -51,7 +61,8 @@ class ProjectViewSet(
             actor=self.request.user, project=serializer.instance, **serializer.validated_data
         )
 
-    @extend_schema(request=MemberSerializer, responses=MemberSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=MemberSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MemberSerializer, responses={201: MemberSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def members(self, request: Request, pk: str | None = None) -> Response:
         """List the members (any member), or add one or change a role (owners)."""
@@ -118,6 +129,7 @@ class DocumentViewSet(viewsets.ModelViewSet):
             return DocumentDetailSerializer
         return DocumentSerializer
 
+    @extend_schema(responses={201: DocumentDetailSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -69,9 +69,10 @@ def link_for_restore(user: User) -> QuerySet[Link]:
 
 
 def reviews_for(user: User) -> QuerySet[Review]:
-    return _visible(Review.objects.all(), user, "tag__document").select_related(
-        "reviewer", "tag__document"
-    )
+    """Live reviews of live tags the user may see (a deleted tag takes its reviews out of view)."""
+    return _visible(
+        Review.objects.filter(tag__deleted_at__isnull=True), user, "tag__document"
+    ).select_related("reviewer", "tag__document")
 
 
 def review_for_restore(user: User) -> QuerySet[Review]:

@@ -154,7 +154,13 @@ def tag_restore(*, actor: AbstractBaseUser, tag: Tag) -> Tag:
         source_id=tag.pk
     ) | Link.all_objects.filter(deleted_at=deleted_at).filter(target_id=tag.pk)
     for link in cascaded.select_related("source", "target"):
-        if not link.source.is_deleted and not link.target.is_deleted:
+        other = link.target if link.source_id == tag.pk else link.source
+        if other.is_deleted:
+            # The link now waits for its other tag: take that tag's deletion time, so
+            # restoring it later brings the link back too.
+            link.deleted_at = other.deleted_at
+            link.save(update_fields=["deleted_at"])
+        else:
             _undelete(link)
     return tag
 
@@ -243,6 +249,9 @@ def review_delete(*, actor: AbstractBaseUser, review: Review) -> None:
 
 @transaction.atomic
 def review_restore(*, actor: AbstractBaseUser, review: Review) -> Review:
+    """Restore a deleted review; its tag must be live."""
     _require_change(actor, review)
+    if review.tag.is_deleted:
+        raise Conflict("Restore the deleted tag first: a review needs its tag.")
     _undelete(review)
     return review

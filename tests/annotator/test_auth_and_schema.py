@@ -49,6 +49,16 @@ def test_token_endpoint_takes_a_form_too(api_client, user):
     assert again.json()["token"] == response.json()["token"]
 
 
+def test_a_stale_token_does_not_block_fetching_a_new_one(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token stale-or-revoked")
+    response = client.post(
+        "/api/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["token"] == Token.objects.get(user=user).key
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -208,6 +218,23 @@ def test_schema_describes_the_tag_fields(api_client):
     assert set(request["required"]) == {"paragraph", "start", "end", "kind"}
     tag_filters = {p["name"] for p in paths_get(schema, "/api/tags/")["parameters"]}
     assert {"document", "paragraph", "kind", "author", "page_size"} <= tag_filters
+
+
+def test_schema_responses_match_what_the_views_return(api_client):
+    schema = json.loads(api_client.get("/api/schema/?format=json").content)
+
+    def response_ref(path: str, method: str, code: str) -> str:
+        content = schema["paths"][path][method]["responses"][code]["content"]
+        return content["application/json"]["schema"].get("$ref", "")
+
+    assert response_ref("/api/projects/{id}/members/", "post", "201").endswith("/Member")
+    assert response_ref("/api/documents/", "post", "201").endswith("/DocumentDetail")
+    assert response_ref("/api/tags/", "post", "201").endswith("/Tag")
+    assert response_ref("/api/tags/{id}/restore/", "post", "200").endswith("/Tag")
+    assert response_ref("/api/auth/token/", "post", "200").endswith("/AuthToken")
+    # The token endpoint needs no credentials; everything else does.
+    assert schema["paths"]["/api/auth/token/"]["post"]["security"] == [{}]
+    assert {} not in schema["paths"]["/api/tags/"]["get"]["security"]
 
 
 def paths_get(schema: dict, path: str) -> dict:

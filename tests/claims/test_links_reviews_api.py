@@ -1,6 +1,7 @@
 """The link and review endpoints: every validation error, filters, delete and restore."""
 
 import pytest
+from django.utils import timezone
 
 from claims.models import Link, Review, Tag
 from tests.factories import (
@@ -244,6 +245,26 @@ def test_review_delete_and_restore(annotator, tags):
     assert annotator.post(f"/api/reviews/{review_id}/restore/").status_code == 200
     tag = annotator.get(f"/api/tags/{tags['curators'].pk}/").json()
     assert tag["agree"] == 1
+
+
+def test_reviews_of_a_deleted_tag_are_hidden_until_it_is_restored(members, client_for, tags):
+    review = ReviewFactory(tag=tags["claim"], reviewer=members["curator"])
+    client = client_for(members["annotator"])
+    assert client.delete(f"/api/tags/{tags['claim'].pk}/").status_code == 204
+    assert client.get("/api/reviews/").json()["count"] == 0
+    assert client.get(f"/api/reviews/{review.pk}/").status_code == 404
+    assert client.post(f"/api/tags/{tags['claim'].pk}/restore/").status_code == 200
+    assert [r["id"] for r in client.get("/api/reviews/").json()["results"]] == [review.pk]
+
+
+def test_review_restore_with_a_deleted_tag_answers_409(annotator, tags):
+    review_id = post_review(annotator, tags["curators"]).json()["id"]
+    assert annotator.delete(f"/api/reviews/{review_id}/").status_code == 204
+    Tag.objects.filter(pk=tags["curators"].pk).update(deleted_at=timezone.now())
+    response = annotator.post(f"/api/reviews/{review_id}/restore/")
+    assert response.status_code == 409
+    assert "Restore the deleted tag first" in response.json()["detail"]
+    assert Review.all_objects.get(pk=review_id).is_deleted
 
 
 def test_review_restore_clashing_with_a_new_review_answers_409(annotator, tags):

@@ -446,6 +446,23 @@ def test_restore_tag_leaves_link_whose_other_tag_is_still_deleted(paragraph, aut
     assert Link.objects.count() == 1
 
 
+@pytest.mark.parametrize("restore_first", ["source", "target"])
+def test_link_removed_with_one_tag_returns_once_both_are_restored(paragraph, author, restore_first):
+    source = make_tag(paragraph, author, 0, 11)
+    target = make_tag(paragraph, author, 15, 23)
+    services.link_create(actor=author, source=source, target=target, relation="supports")
+    # The link goes with the source; the target is deleted afterwards on its own.
+    services.tag_delete(actor=author, tag=source)
+    services.tag_delete(actor=author, tag=Tag.objects.get(pk=target.pk))
+    order = [source, target] if restore_first == "source" else [target, source]
+
+    services.tag_restore(actor=author, tag=Tag.all_objects.get(pk=order[0].pk))
+    assert Link.objects.count() == 0  # one of its tags is still deleted
+    services.tag_restore(actor=author, tag=Tag.all_objects.get(pk=order[1].pk))
+
+    assert Link.objects.count() == 1
+
+
 def test_restore_clashing_with_live_identical_tag_is_a_conflict(paragraph, author):
     first = make_tag(paragraph, author)
     services.tag_delete(actor=author, tag=first)
