@@ -1,5 +1,6 @@
 """API views for projects, members, documents and paragraphs; thin wrappers over services."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -90,6 +91,8 @@ class ProjectViewSet(
     def member(self, request: Request, pk: str | None = None, username: str = "") -> Response:
         """Change a member's role or remove them (owners; members may remove themselves)."""
         project = self.get_object()
+        # Only existing members are addressable here; adding someone is a POST to members/.
+        get_object_or_404(selectors.memberships_of(project), user__username=username)
         if request.method == "DELETE":
             services.membership_remove(actor=request.user, project=project, username=username)
             return Response(status=status.HTTP_204_NO_CONTENT)

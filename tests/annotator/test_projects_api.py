@@ -151,10 +151,21 @@ def test_adding_a_member_refuses_with_a_message_naming_the_field(
     assert members_of(document.project) == before
 
 
-def test_removing_someone_who_is_not_a_member_is_refused(owner_client, document):
-    response = owner_client.delete(f"/api/projects/{document.project_id}/members/outsider/")
-    assert response.status_code == 400
-    assert "not a member" in response.json()["user"][0]
+@pytest.mark.parametrize("username", ["outsider", "nobody"])
+def test_only_members_are_addressable(owner_client, document, username):
+    url = f"/api/projects/{document.project_id}/members/{username}/"
+    before = members_of(document.project)
+    assert owner_client.delete(url).status_code == 404
+    # Changing the role of a non-member does not quietly add them: that is a POST to members/.
+    assert owner_client.patch(url, {"role": "viewer"}, format="json").status_code == 404
+    assert members_of(document.project) == before
+
+
+def test_service_refuses_removing_a_non_member(members, document):
+    with pytest.raises(ValidationError, match="not a member"):
+        services.membership_remove(
+            actor=members["owner"], project=document.project, username="outsider"
+        )
 
 
 @pytest.mark.parametrize("role", ["curator", "annotator", "viewer"])

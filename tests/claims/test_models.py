@@ -94,6 +94,13 @@ def test_service_accepts_span_up_to_the_last_character(paragraph, author):
     assert tag.suffix == ""
 
 
+def test_service_refuses_negative_start(paragraph, author):
+    with pytest.raises(ValidationError) as excinfo:
+        make_tag(paragraph, author, start=-1, end=3)
+    assert "start" in errors_of(excinfo)
+    assert Tag.all_objects.count() == 0
+
+
 def test_model_refuses_negative_start(paragraph, author):
     tag = TagFactory.build(paragraph=paragraph, author=author, start=-1, end=3, quote="Coo")
     with pytest.raises(ValidationError) as excinfo:
