@@ -100,6 +100,11 @@ def render_svg(
     """
     nodes = m.node_by_id
     edges = m.edge_by_id
+    if set(layout.nodes) != set(nodes) or set(layout.edges) != set(edges):
+        raise ValueError(
+            "The layout was made for another map (after filtering, lay the map out again "
+            "with layout_map)."
+        )
     empty = not m.nodes
     width, height = EMPTY_SIZE if empty else (ceil(layout.width), ceil(layout.height))
     summary = f"{len(m.nodes)} statements and {len(m.edges)} links"

@@ -3,6 +3,7 @@
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -163,6 +164,12 @@ def test_linked_nodes_take_focus_through_their_link():
         assert "node" in group.get("class")
         assert group.get("tabindex") is None
     assert root.get("role") == "group"  # role="img" would hide the links
+
+
+def test_a_layout_of_another_map_is_refused():
+    layout = layout_map(EXAMPLE)
+    with pytest.raises(ValueError, match="layout was made for another map"):
+        render_svg(EXAMPLE.filtered(statuses={"accepted"}), layout)
 
 
 def test_empty_map_draws_a_message():
