@@ -283,3 +283,17 @@ def test_the_table_covers_every_route(world: World, api_routes: list[str]) -> No
         shapes.add(re.sub(r"/\d+/", "/1/", url))
     public = {"/api/auth/token/", "/api/schema/", "/api/docs/"}
     assert set(api_routes) - public - shapes == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "endpoint", ["projects", "documents", "paragraphs", "tags", "links", "reviews"]
+)
+@pytest.mark.parametrize("role", ["owner", "curator", "annotator", "viewer", "outsider"])
+def test_lists_show_the_project_to_members_only(world: World, endpoint: str, role: str) -> None:
+    world.link_by("other")
+    world.review_by("other")
+    client = APIClient()
+    client.force_authenticate(world.users[role])
+    count = client.get(f"/api/{endpoint}/").json()["count"]
+    assert (count > 0) == (role != "outsider"), (endpoint, role, count)
