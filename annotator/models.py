@@ -16,6 +16,16 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    accept_after_agrees = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="A tag with this many agrees and no disagree is accepted without a curator "
+        "(0 turns the rule off).",
+    )
+    reject_after_disagrees = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="A tag with this many disagrees and no agree is rejected without a curator "
+        "(0 turns the rule off).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"

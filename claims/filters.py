@@ -1,6 +1,6 @@
 import django_filters
 
-from claims.models import Link, Relation, Review, Tag, TagKind, Verdict
+from claims.models import Link, Relation, Review, Tag, TagKind, TagStatus, Verdict
 
 
 class TagFilter(django_filters.FilterSet):
@@ -8,10 +8,14 @@ class TagFilter(django_filters.FilterSet):
     paragraph = django_filters.NumberFilter(field_name="paragraph_id")
     kind = django_filters.ChoiceFilter(choices=TagKind.choices)
     author = django_filters.CharFilter(field_name="author__username", help_text="Username.")
+    status = django_filters.ChoiceFilter(
+        choices=TagStatus.choices, help_text="Derived review status; accepted is the gold layer."
+    )
+    implicit = django_filters.BooleanFilter(field_name="paragraph", lookup_expr="isnull")
 
     class Meta:
         model = Tag
-        fields = ["document", "paragraph", "kind", "author"]
+        fields = ["document", "paragraph", "kind", "author", "status", "implicit"]
 
 
 class LinkFilter(django_filters.FilterSet):
@@ -21,7 +25,7 @@ class LinkFilter(django_filters.FilterSet):
 
     class Meta:
         model = Link
-        fields = ["document", "source", "target", "relation", "author"]
+        fields = ["document", "source", "target", "target_link", "relation", "group", "author"]
 
 
 class ReviewFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ default manager hides deleted rows and ``all_objects`` shows them.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 
@@ -45,14 +46,36 @@ class TagKind(models.TextChoices):
     OPINION = "opinion", "Author opinion"
 
 
+class Decision(models.TextChoices):
+    """A curator's ruling on a tag; without one the status follows the reviews."""
+
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class TagStatus(models.TextChoices):
+    """Where a tag stands after review; derived, never stored (see claims.selectors)."""
+
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DISPUTED = "disputed", "Disputed"
+    REJECTED = "rejected", "Rejected"
+
+
 class Tag(SoftDeletable):
-    """A half-open span ``[start, end)`` of a paragraph, in code points, tagged as a kind."""
+    """A half-open span ``[start, end)`` of a paragraph, in code points, tagged as a kind.
+
+    An *implicit* tag is a statement the author left unstated, written by the annotator: it has
+    no paragraph and no offsets, and ``quote`` holds its text.
+    """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="tags")
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="tags")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    quote = models.TextField()
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.PROTECT, related_name="tags", null=True, blank=True
+    )
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(help_text="The text at the span; for an implicit tag, its own text.")
     prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
     suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
     kind = models.CharField(max_length=16, choices=TagKind.choices)
@@ -60,6 +83,16 @@ class Tag(SoftDeletable):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tags"
     )
+    decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,14 +100,32 @@ class Tag(SoftDeletable):
         ordering = ["document_id", "paragraph__position", "start", "end", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start__gte=0),
+                condition=(
+                    Q(paragraph__isnull=True, start__isnull=True, end__isnull=True)
+                    | Q(paragraph__isnull=False, start__isnull=False, end__isnull=False)
+                ),
+                name="tag_span_all_or_nothing",
+                violation_error_message=(
+                    "A tag has a paragraph, start and end, or (an implicit statement) none of them."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(paragraph__isnull=False) | ~Q(quote=""),
+                name="tag_implicit_has_text",
+                violation_error_message="An implicit statement needs its text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(start__gte=0),
                 name="tag_start_gte_0",
                 violation_error_message="start must be 0 or more.",
             ),
             models.CheckConstraint(
-                condition=Q(start__lt=F("end")),
+                condition=Q(start__isnull=True) | Q(start__lt=F("end")),
                 name="tag_start_lt_end",
                 violation_error_message="start must be less than end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", *Decision.values]), name="tag_decision_valid"
             ),
             models.CheckConstraint(condition=Q(kind__in=TagKind.values), name="tag_kind_valid"),
             models.UniqueConstraint(
@@ -91,11 +142,23 @@ class Tag(SoftDeletable):
     def __str__(self) -> str:
         return f"{self.kind}: {self.quote[:60]}"
 
+    @property
+    def is_implicit(self) -> bool:
+        return self.paragraph_id is None
+
     def clean(self) -> None:
         """Check the span against the paragraph: in range, same document, quote matches."""
         super().clean()
-        if self.paragraph_id is None or self.start is None or self.end is None:
+        if self.paragraph_id is None:
+            if self.start is not None or self.end is not None:
+                raise ValidationError(
+                    {"paragraph": "A tag with offsets needs the paragraph they point into."}
+                )
+            if not (self.quote or "").strip():
+                raise ValidationError({"quote": "An implicit statement needs its text."})
             return
+        if self.start is None or self.end is None:
+            raise ValidationError({"start": "A tag in a paragraph needs start and end."})
         paragraph = self.paragraph
         if self.document_id is not None and paragraph.document_id != self.document_id:
             raise ValidationError({"paragraph": "The paragraph belongs to another document."})
@@ -119,14 +182,31 @@ class Tag(SoftDeletable):
 class Relation(models.TextChoices):
     SUPPORTS = "supports", "supports"
     ATTACKS = "attacks", "attacks"
+    UNDERCUTS = "undercuts", "undercuts"
 
 
 class Link(SoftDeletable):
-    """An edge of the argument map: ``source`` supports or attacks ``target``."""
+    """An edge of the argument map.
+
+    ``source`` supports or attacks the tag ``target``, or undercuts the link ``target_link``
+    (an attack on the inference, not the statement): exactly one target is set. Links into
+    the same target with the same ``group`` form one linked argument (premises that only work
+    together); an ungrouped link is an argument of its own.
+    """
 
     source = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="outgoing_links")
-    target = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="incoming_links")
+    target = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="incoming_links", null=True, blank=True
+    )
+    target_link = models.ForeignKey(
+        "self", on_delete=models.CASCADE, related_name="undercutters", null=True, blank=True
+    )
     relation = models.CharField(max_length=16, choices=Relation.choices)
+    group = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Links into one target sharing a group form one linked argument.",
+    )
     note = models.TextField(blank=True, help_text="Sanitised HTML.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="links"
@@ -138,29 +218,71 @@ class Link(SoftDeletable):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(source=F("target")),
+                condition=Q(target__isnull=True) | ~Q(source=F("target")),
                 name="link_not_self",
                 violation_error_message="A tag cannot support or attack itself.",
             ),
             models.CheckConstraint(
                 condition=Q(relation__in=Relation.values), name="link_relation_valid"
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(target__isnull=False, target_link__isnull=True)
+                    & Q(relation__in=[Relation.SUPPORTS, Relation.ATTACKS])
+                )
+                | (
+                    Q(target__isnull=True, target_link__isnull=False)
+                    & Q(relation=Relation.UNDERCUTS)
+                ),
+                name="link_exactly_one_target",
+                violation_error_message=(
+                    "supports and attacks point at a tag (target); undercuts points at a link "
+                    "(target_link); give exactly one of them."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["source", "target", "relation", "author"],
-                condition=Q(deleted_at__isnull=True),
+                condition=Q(deleted_at__isnull=True, target__isnull=False),
                 name="link_unique_live",
                 violation_error_message="You already made this link.",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target_link", "author"],
+                condition=Q(deleted_at__isnull=True, target_link__isnull=False),
+                name="link_unique_live_undercut",
+                violation_error_message="You already made this undercut.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.source_id} {self.relation} {self.target_id}"
+        target = self.target_id if self.target_link_id is None else f"link {self.target_link_id}"
+        return f"{self.source_id} {self.relation} {target}"
+
+    @property
+    def document_id(self) -> int:
+        return self.source.document_id
 
     def clean(self) -> None:
-        """Refuse self-links and links between documents."""
+        """Refuse self-links, links between documents and a relation that fits no target."""
         super().clean()
-        if self.source_id is None or self.target_id is None:
+        if self.source_id is None:
             return
+        if self.target_id is not None and self.target_link_id is not None:
+            raise ValidationError({"target_link": "Give a target tag or a target link, not both."})
+        if self.relation == Relation.UNDERCUTS:
+            if self.target_link_id is None:
+                raise ValidationError(
+                    {"target_link": "An undercut attacks a link: give target_link."}
+                )
+            if self.target_link.source.document_id != self.source.document_id:
+                raise ValidationError(
+                    {"target_link": "The undercut link must be in the same document."}
+                )
+            if self.pk is not None and self.target_link_id == self.pk:
+                raise ValidationError({"target_link": "A link cannot undercut itself."})
+            return
+        if self.target_id is None:
+            raise ValidationError({"target": f"A link that {self.relation} needs a target tag."})
         if self.source_id == self.target_id:
             raise ValidationError({"target": "A tag cannot support or attack itself."})
         if self.source.document_id != self.target.document_id:
@@ -207,3 +329,38 @@ class Review(SoftDeletable):
         own = self.tag_id is not None and self.tag.author_id == self.reviewer_id
         if own and self.reviewer_id is not None:
             raise ValidationError({"tag": "You cannot review your own tag."})
+
+
+class HistoryAction(models.TextChoices):
+    CREATE = "create", "created"
+    UPDATE = "update", "changed"
+    DELETE = "delete", "deleted"
+    RESTORE = "restore", "restored"
+    DECIDE = "decide", "decided"
+    MERGE = "merge", "merged"
+
+
+class HistoryEntry(models.Model):
+    """One change to a tag, link or review: who, when, and the fields before and after."""
+
+    project = models.ForeignKey(
+        "annotator.Project", on_delete=models.CASCADE, related_name="history"
+    )
+    entity = models.CharField(max_length=16)  # "tag", "link" or "review"
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=16, choices=HistoryAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["entity", "object_id"], name="history_entity_object")]
+        verbose_name_plural = "history entries"
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.object_id} {self.action} by {self.actor_id} at {self.at}"

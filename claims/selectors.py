@@ -1,10 +1,12 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to."""
 
+from collections.abc import Collection
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
 from annotator.models import CURATING_ROLES, Document
-from claims.models import Link, Review, Tag
+from claims.models import HistoryEntry, Link, Review, Tag, TagStatus
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
 User = AbstractBaseUser | AnonymousUser
@@ -24,17 +26,61 @@ def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QueryS
 
 
 def with_review_counts(qs: QuerySet[Tag]) -> QuerySet[Tag]:
-    """Annotate ``agree_count`` and ``disagree_count`` over live reviews."""
+    """Annotate ``agree_count``, ``disagree_count`` (live reviews) and the derived ``status``.
+
+    A curator's decision wins. Without one: agrees and disagrees both present make the tag
+    ``disputed``; the project's thresholds (``accept_after_agrees`` with no disagree,
+    ``reject_after_disagrees`` with no agree; 0 switches a rule off) make it ``accepted`` or
+    ``rejected``; anything else is ``pending``.
+    """
     live = Q(reviews__deleted_at__isnull=True)
+    project = "document__project__"
     return qs.annotate(
         agree_count=Count("reviews", filter=live & Q(reviews__verdict="agree")),
         disagree_count=Count("reviews", filter=live & Q(reviews__verdict="disagree")),
+    ).annotate(
+        status=Case(
+            When(decision=TagStatus.ACCEPTED, then=Value(TagStatus.ACCEPTED)),
+            When(decision=TagStatus.REJECTED, then=Value(TagStatus.REJECTED)),
+            When(agree_count__gt=0, disagree_count__gt=0, then=Value(TagStatus.DISPUTED)),
+            When(
+                Q(**{f"{project}accept_after_agrees__gt": 0})
+                & Q(agree_count__gte=F(f"{project}accept_after_agrees"), disagree_count=0),
+                then=Value(TagStatus.ACCEPTED),
+            ),
+            When(
+                Q(**{f"{project}reject_after_disagrees__gt": 0})
+                & Q(disagree_count__gte=F(f"{project}reject_after_disagrees"), agree_count=0),
+                then=Value(TagStatus.REJECTED),
+            ),
+            default=Value(TagStatus.PENDING),
+            output_field=CharField(),
+        )
     )
+
+
+READING_ORDER = (
+    "document_id",
+    F("paragraph__position").asc(nulls_last=True),
+    "start",
+    "end",
+    "id",
+)
 
 
 def tags_visible_to(user: User) -> QuerySet[Tag]:
     """Live tags in the user's projects, without extras (for lookups by id)."""
     return _visible(Tag.objects.all(), user, "document").select_related("document")
+
+
+def links_visible_to(user: User) -> QuerySet[Link]:
+    """Live links in the user's projects, without extras (for lookups by id)."""
+    return _visible(Link.objects.all(), user, "source__document").select_related("source__document")
+
+
+def history_of(entity: str, object_id: int) -> QuerySet:
+    """The recorded changes of one tag, link or review, oldest first."""
+    return HistoryEntry.objects.filter(entity=entity, object_id=object_id).select_related("actor")
 
 
 def tags_for(user: User, *, deleted: bool = False) -> QuerySet[Tag]:
@@ -46,7 +92,7 @@ def tags_for(user: User, *, deleted: bool = False) -> QuerySet[Tag]:
     else:
         qs = _visible(Tag.objects.all(), user, "document")
     qs = qs.select_related("author", "paragraph")
-    return with_review_counts(qs).order_by("document_id", "paragraph__position", "start", "id")
+    return with_review_counts(qs).order_by(*READING_ORDER)
 
 
 def tag_for_restore(user: User) -> QuerySet[Tag]:
@@ -85,13 +131,15 @@ def document_snapshot(
     document: Document,
     *,
     author: str | None = None,
+    statuses: Collection[str] | None = None,
     page_url: str = "",
     api_url: str = "",
 ) -> DocumentSnapshot:
     """Read a document with its live tags, links and reviews in four queries.
 
-    With ``author``, only that person's tags, links and reviews are kept, and links only
-    between kept tags.
+    With ``author``, only that person's tags, links and reviews are kept; with ``statuses``
+    (``{"accepted"}`` for the gold layer) only tags of those statuses. Links are kept only
+    between kept tags (an undercut only when the link it attacks is kept).
     """
     paragraphs = tuple(
         ParagraphRow(id=p.id, position=p.position, text=p.text)
@@ -101,11 +149,13 @@ def document_snapshot(
     tag_qs = with_review_counts(Tag.objects.filter(document=document)).select_related("author")
     if author:
         tag_qs = tag_qs.filter(author__username=author)
+    if statuses:
+        tag_qs = tag_qs.filter(status__in=list(statuses))
     tags = tuple(
         TagRow(
             id=t.id,
             paragraph_id=t.paragraph_id,
-            paragraph_position=positions[t.paragraph_id],
+            paragraph_position=positions.get(t.paragraph_id),
             start=t.start,
             end=t.end,
             quote=t.quote,
@@ -118,27 +168,41 @@ def document_snapshot(
             updated_at=t.updated_at,
             agree=t.agree_count,
             disagree=t.disagree_count,
+            status=t.status,
         )
-        for t in sorted(tag_qs, key=lambda t: (positions[t.paragraph_id], t.start, t.end, t.id))
+        for t in tag_qs.order_by(*READING_ORDER)
     )
     tag_ids = {t.id for t in tags}
-    link_qs = Link.objects.filter(source__document=document, target__deleted_at__isnull=True)
-    link_qs = link_qs.filter(source__deleted_at__isnull=True).select_related("author")
+    # Live links have live ends (deleting a tag or link deletes the links that touch it).
+    link_qs = Link.objects.filter(source__document=document).select_related("author")
     if author:
         link_qs = link_qs.filter(author__username=author)
+    links_by_id = {lk.id: lk for lk in link_qs.order_by("id")}
+    kept: dict[int, Link] = {}
+    # Undercuts point at earlier or later links, so keep what survives until nothing changes.
+    changed = True
+    while changed:
+        changed = False
+        for lk in links_by_id.values():
+            if lk.id in kept or lk.source_id not in tag_ids:
+                continue
+            if lk.target_id in tag_ids or lk.target_link_id in kept:
+                kept[lk.id] = lk
+                changed = True
     links = tuple(
         LinkRow(
             id=lk.id,
             source_id=lk.source_id,
             target_id=lk.target_id,
+            target_link_id=lk.target_link_id,
             relation=lk.relation,
+            group=lk.group,
             note=lk.note,
             author=lk.author.username,
             created_at=lk.created_at,
             updated_at=lk.updated_at,
         )
-        for lk in link_qs.order_by("id")
-        if lk.source_id in tag_ids and lk.target_id in tag_ids
+        for lk in sorted(kept.values(), key=lambda lk: lk.id)
     )
     review_qs = Review.objects.filter(
         tag__document=document, tag__deleted_at__isnull=True
@@ -178,7 +242,7 @@ def tag_page_rows(*, document_id: int) -> list[dict]:
     """The live tags of a document as plain dicts for the reading page (one query)."""
     rows = (
         with_review_counts(Tag.objects.filter(document_id=document_id))
-        .order_by("paragraph__position", "start", "end", "id")
+        .order_by(*READING_ORDER)
         .values(
             "id",
             "paragraph_id",
@@ -190,6 +254,7 @@ def tag_page_rows(*, document_id: int) -> list[dict]:
             "author__username",
             "agree_count",
             "disagree_count",
+            "status",
         )
     )
     return [
@@ -204,6 +269,8 @@ def tag_page_rows(*, document_id: int) -> list[dict]:
             "author": r["author__username"],
             "agree": r["agree_count"],
             "disagree": r["disagree_count"],
+            "status": r["status"],
+            "implicit": r["paragraph_id"] is None,
         }
         for r in rows
     ]

@@ -2,9 +2,9 @@ from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotator.selectors import paragraphs_for
-from claims.models import Link, Relation, Review, Tag, TagKind, Verdict
-from claims.selectors import tags_visible_to
+from annotator.selectors import documents_for, paragraphs_for
+from claims.models import HistoryEntry, Link, Relation, Review, Tag, TagKind, TagStatus, Verdict
+from claims.selectors import links_visible_to, tags_visible_to
 
 #: Offsets are stored as 32-bit integers; larger values are refused with a clear message.
 MAX_OFFSET = 2**31 - 1
@@ -27,16 +27,30 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 class TagSerializer(serializers.ModelSerializer):
-    paragraph = ScopedPrimaryKeyField(scope=paragraphs_for)
-    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
-    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    """A span tag (paragraph, start, end) or an implicit statement (document and quote only)."""
+
+    document = ScopedPrimaryKeyField(
+        scope=documents_for,
+        required=False,
+        help_text="Needed only for an implicit statement; a span tag's follows its paragraph.",
+    )
+    paragraph = ScopedPrimaryKeyField(scope=paragraphs_for, required=False, allow_null=True)
+    start = serializers.IntegerField(
+        min_value=0, max_value=MAX_OFFSET, required=False, allow_null=True
+    )
+    end = serializers.IntegerField(
+        min_value=1, max_value=MAX_OFFSET, required=False, allow_null=True
+    )
     kind = serializers.ChoiceField(choices=TagKind.choices)
     quote = serializers.CharField(
         required=False,
         trim_whitespace=False,
         max_length=200_000,
-        help_text="Optional on create: if sent, it must equal the text at start-end.",
+        help_text="Span tags: optional; if sent it must equal the text at start-end. "
+        "Implicit statements: the statement's text.",
     )
+    implicit = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
     )
@@ -62,11 +76,18 @@ class TagSerializer(serializers.ModelSerializer):
             "updated_at",
             "agree",
             "disagree",
+            "implicit",
+            "status",
+            "decision",
+            "decided_by",
+            "decided_at",
             "deleted_at",
         ]
         read_only_fields = [
             "id",
-            "document",
+            "decision",
+            "decided_by",
+            "decided_at",
             "prefix",
             "suffix",
             "created_at",
@@ -82,13 +103,53 @@ class TagSerializer(serializers.ModelSerializer):
     def get_disagree(self, tag: Tag) -> int:
         return getattr(tag, "disagree_count", 0)
 
+    @extend_schema_field(serializers.BooleanField())
+    def get_implicit(self, tag: Tag) -> bool:
+        return tag.paragraph_id is None
+
+    @extend_schema_field(serializers.ChoiceField(choices=TagStatus.choices))
+    def get_status(self, tag: Tag) -> str:
+        return getattr(tag, "status", TagStatus.PENDING)
+
     def validate(self, attrs: dict) -> dict:
-        if self.instance is not None and "paragraph" in attrs:
-            if attrs["paragraph"].pk != self.instance.paragraph_id:
+        if self.instance is None:
+            return self._validate_create(attrs)
+        for name in ("paragraph", "document"):
+            if name in attrs:
+                new = attrs.pop(name)
+                if getattr(new, "pk", None) != getattr(self.instance, f"{name}_id"):
+                    raise serializers.ValidationError(
+                        {name: f"A tag cannot move to another {name}; make a new tag."}
+                    )
+        return self._validate_span(attrs)
+
+    def _validate_create(self, attrs: dict) -> dict:
+        paragraph = attrs.get("paragraph")
+        if paragraph is None:
+            if attrs.get("start") is not None or attrs.get("end") is not None:
                 raise serializers.ValidationError(
-                    {"paragraph": "A tag cannot move to another paragraph; tag the new span."}
+                    {"paragraph": "This field is required: start and end point into a paragraph."}
                 )
-            del attrs["paragraph"]
+            if "document" not in attrs or not attrs.get("quote", "").strip():
+                raise serializers.ValidationError(
+                    {
+                        "paragraph": "Send paragraph, start and end to tag a span, or document "
+                        "and quote (the statement's text) for an implicit statement."
+                    }
+                )
+            return attrs
+        if attrs.get("start") is None or attrs.get("end") is None:
+            raise serializers.ValidationError(
+                {"start" if attrs.get("start") is None else "end": "This field is required."}
+            )
+        document = attrs.pop("document", None)
+        if document is not None and document.pk != paragraph.document_id:
+            raise serializers.ValidationError(
+                {"document": "The paragraph belongs to another document."}
+            )
+        return self._validate_span(attrs)
+
+    def _validate_span(self, attrs: dict) -> dict:
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start is not None and end is not None and start >= end:
@@ -97,9 +158,18 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class LinkSerializer(serializers.ModelSerializer):
+    """supports/attacks a tag (``target``), or undercuts a link (``target_link``)."""
+
     source = ScopedPrimaryKeyField(scope=tags_visible_to)
-    target = ScopedPrimaryKeyField(scope=tags_visible_to)
+    target = ScopedPrimaryKeyField(scope=tags_visible_to, required=False, allow_null=True)
+    target_link = ScopedPrimaryKeyField(scope=links_visible_to, required=False, allow_null=True)
     relation = serializers.ChoiceField(choices=Relation.choices)
+    group = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Links into one target with the same group form one linked argument.",
+    )
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
     )
@@ -113,7 +183,9 @@ class LinkSerializer(serializers.ModelSerializer):
             "document",
             "source",
             "target",
+            "target_link",
             "relation",
+            "group",
             "note",
             "author",
             "created_at",
@@ -123,14 +195,51 @@ class LinkSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at", "deleted_at"]
 
     def validate(self, attrs: dict) -> dict:
-        if self.instance is not None:
-            for end in ("source", "target"):
-                if end in attrs and attrs[end].pk != getattr(self.instance, f"{end}_id"):
+        if self.instance is None:
+            if attrs.get("target") is None and attrs.get("target_link") is None:
+                raise serializers.ValidationError(
+                    {
+                        "target": "Give the tag this link supports or attacks (or, to undercut "
+                        "a link, target_link)."
+                    }
+                )
+            return attrs
+        for end in ("source", "target", "target_link"):
+            if end in attrs:
+                new = attrs.pop(end)
+                if getattr(new, "pk", None) != getattr(self.instance, f"{end}_id"):
                     raise serializers.ValidationError(
-                        {end: "A link's tags cannot change; delete it and make a new link."}
+                        {end: "A link's ends cannot change; delete it and make a new link."}
                     )
-                attrs.pop(end, None)
         return attrs
+
+
+class DecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[("accepted", "accepted"), ("rejected", "rejected"), ("pending", "pending")],
+        help_text="pending withdraws the decision: the status follows the reviews again.",
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_NOTE_CHARS, trim_whitespace=False
+    )
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = HistoryEntry
+        fields = [
+            "id",
+            "entity",
+            "object_id",
+            "action",
+            "actor",
+            "at",
+            "before",
+            "after",
+            "comment",
+        ]
 
 
 class ReviewSerializer(serializers.ModelSerializer):

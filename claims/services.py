@@ -1,21 +1,35 @@
 """Writes to tags, links and reviews.
 
 Every service checks the actor's role, validates the whole object against the model's rules
-(``full_clean``, which also runs the database constraints' checks) and writes atomically.
+(``full_clean``, which also runs the database constraints' checks), writes atomically, and
+keeps a ``HistoryEntry`` of the change (who, when, the fields before and after).
 """
+
+import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from annotator.models import Paragraph
+from annotator.models import Document, Paragraph
 from annotator.selectors import role_in
 from annotator.services import Conflict
-from claims.models import CONTEXT_CHARS, Link, Review, SoftDeletable, Tag
+from claims.models import (
+    CONTEXT_CHARS,
+    Decision,
+    HistoryAction,
+    HistoryEntry,
+    Link,
+    Review,
+    SoftDeletable,
+    Tag,
+)
 from claims.permissions import (
     can_change,
     can_contribute,
+    can_curate,
     owner_id_of,
     project_id_of,
     require,
@@ -26,9 +40,43 @@ NOT_A_CONTRIBUTOR = (
     "Viewers cannot add tags, links or reviews; ask an owner for the annotator role."
 )
 NOT_YOURS = "Only the author, a curator or an owner may change this."
+NOT_A_CURATOR = "Only a curator or an owner may decide a tag's status."
+
+_UNTRACKED = {"created_at", "updated_at"}
 
 
-def _save_validated(obj: SoftDeletable) -> None:
+def state_of(obj: SoftDeletable) -> dict:
+    """The fields of a tag, link or review as they are now, for the history."""
+    return {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.attname not in _UNTRACKED
+    }
+
+
+def _record(
+    obj: SoftDeletable,
+    *,
+    action: str,
+    actor: AbstractBaseUser | None,
+    before: dict | None,
+    comment: str = "",
+) -> None:
+    HistoryEntry.objects.create(
+        project_id=project_id_of(obj),
+        entity=obj._meta.model_name,
+        object_id=obj.pk,
+        action=action,
+        actor=actor,
+        before=before,
+        after=None if action == HistoryAction.DELETE else state_of(obj),
+        comment=comment,
+    )
+
+
+def _save_validated(
+    obj: SoftDeletable, *, actor: AbstractBaseUser | None, before: dict | None = None
+) -> None:
     obj.full_clean()
     try:
         with transaction.atomic():
@@ -36,6 +84,8 @@ def _save_validated(obj: SoftDeletable) -> None:
     except IntegrityError as exc:
         # A concurrent request slipped past full_clean; report it like the check would have.
         raise Conflict(f"This clashes with a change made at the same time: {exc}") from exc
+    action = HistoryAction.CREATE if before is None else HistoryAction.UPDATE
+    _record(obj, action=action, actor=actor, before=before)
 
 
 def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
@@ -43,15 +93,20 @@ def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
     require(can_change(role, owner_id=owner_id_of(obj), user_id=actor.pk), NOT_YOURS)
 
 
-def _soft_delete(obj: SoftDeletable, *, actor: AbstractBaseUser, at=None) -> None:
+def _soft_delete(
+    obj: SoftDeletable, *, actor: AbstractBaseUser, at: datetime.datetime | None = None
+) -> None:
+    before = state_of(obj)
     obj.deleted_at = at or timezone.now()
     obj.deleted_by = actor
     obj.save(update_fields=["deleted_at", "deleted_by"])
+    _record(obj, action=HistoryAction.DELETE, actor=actor, before=before)
 
 
-def _undelete(obj: SoftDeletable) -> None:
+def _undelete(obj: SoftDeletable, *, actor: AbstractBaseUser) -> None:
     if obj.deleted_at is None:
         raise Conflict(f"This {obj._meta.verbose_name} is not deleted.")
+    before = state_of(obj)
     obj.deleted_at = None
     obj.deleted_by = None
     try:
@@ -61,10 +116,48 @@ def _undelete(obj: SoftDeletable) -> None:
             f"This {obj._meta.verbose_name} cannot be restored: {' '.join(exc.messages)}"
         ) from exc
     obj.save(update_fields=["deleted_at", "deleted_by"])
+    _record(obj, action=HistoryAction.RESTORE, actor=actor, before=before)
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+
+
+def _delete_links(links, *, actor: AbstractBaseUser, at: datetime.datetime) -> None:
+    """Soft-delete links and, with the same timestamp, the live links that undercut them."""
+    pending = list(links)
+    while pending:
+        link = pending.pop()
+        if link.deleted_at is not None:
+            continue
+        _soft_delete(link, actor=actor, at=at)
+        pending.extend(Link.objects.filter(target_link=link))
+
+
+def _blocking_deletion(link: Link) -> datetime.datetime | None:
+    """When one end of the link is deleted, the time it was deleted; else None."""
+    ends = [link.source, link.target if link.target_id is not None else link.target_link]
+    deleted = [end.deleted_at for end in ends if end.deleted_at is not None]
+    return max(deleted) if deleted else None
+
+
+def _restore_links(links, *, actor: AbstractBaseUser) -> None:
+    """Restore links deleted in one cascade, and the undercuts deleted with them.
+
+    A link whose other end is still deleted takes that end's deletion time, so restoring
+    that end later brings the link back too.
+    """
+    pending = list(links)
+    while pending:
+        link = pending.pop()
+        blocked_since = _blocking_deletion(link)
+        if blocked_since is not None:
+            link.deleted_at = blocked_since
+            link.save(update_fields=["deleted_at"])
+            continue
+        deleted_at = link.deleted_at
+        _undelete(link, actor=actor)
+        pending.extend(Link.all_objects.filter(target_link=link, deleted_at=deleted_at))
 
 
 # --- Tags ------------------------------------------------------------------------------------
@@ -102,7 +195,24 @@ def tag_create(
         note=clean_html(note),
         author=actor,
     )
-    _save_validated(tag)
+    _save_validated(tag, actor=actor)
+    return tag
+
+
+@transaction.atomic
+def implicit_tag_create(
+    *, actor: AbstractBaseUser, document: Document, text: str, kind: str, note: str = ""
+) -> Tag:
+    """Add a statement the author left unstated: a tag with its own text and no span."""
+    require(can_contribute(role_in(actor, document.project_id)), NOT_A_CONTRIBUTOR)
+    tag = Tag(
+        document=document,
+        quote=text,
+        kind=kind,
+        note=clean_html(note),
+        author=actor,
+    )
+    _save_validated(tag, actor=actor)
     return tag
 
 
@@ -117,20 +227,26 @@ def tag_update(
     end: int | None = None,
     quote: str | None = None,
 ) -> Tag:
-    """Change a tag's kind, note or span (within its paragraph)."""
+    """Change a tag's kind, note or span (within its paragraph), or an implicit tag's text."""
     _require_change(actor, tag)
+    before = state_of(tag)
     if kind is not None:
         tag.kind = kind
     if note is not None:
         tag.note = clean_html(note)
-    if start is not None or end is not None or quote is not None:
+    if tag.is_implicit:
+        if start is not None or end is not None:
+            raise ValidationError({"start": "An implicit statement has no span in the text."})
+        if quote is not None:
+            tag.quote = quote
+    elif start is not None or end is not None or quote is not None:
         tag.start = tag.start if start is None else start
         tag.end = tag.end if end is None else end
         text = tag.paragraph.text
         if 0 <= tag.start < tag.end <= len(text):
             tag.quote = text[tag.start : tag.end] if quote is None else quote
             tag.prefix, tag.suffix = _context(text, tag.start, tag.end)
-    _save_validated(tag)
+    _save_validated(tag, actor=actor, before=before)
     return tag
 
 
@@ -140,8 +256,7 @@ def tag_delete(*, actor: AbstractBaseUser, tag: Tag) -> None:
     _require_change(actor, tag)
     now = timezone.now()
     _soft_delete(tag, actor=actor, at=now)
-    for link in Link.objects.filter(source=tag) | Link.objects.filter(target=tag):
-        _soft_delete(link, actor=actor, at=now)
+    _delete_links(Link.objects.filter(Q(source=tag) | Q(target=tag)), actor=actor, at=now)
 
 
 @transaction.atomic
@@ -149,65 +264,129 @@ def tag_restore(*, actor: AbstractBaseUser, tag: Tag) -> Tag:
     """Restore a deleted tag and the links that were deleted with it."""
     _require_change(actor, tag)
     deleted_at = tag.deleted_at
-    _undelete(tag)
-    cascaded = Link.all_objects.filter(deleted_at=deleted_at).filter(
-        source_id=tag.pk
-    ) | Link.all_objects.filter(deleted_at=deleted_at).filter(target_id=tag.pk)
-    for link in cascaded.select_related("source", "target"):
-        other = link.target if link.source_id == tag.pk else link.source
-        if other.is_deleted:
-            # The link now waits for its other tag: take that tag's deletion time, so
-            # restoring it later brings the link back too.
-            link.deleted_at = other.deleted_at
-            link.save(update_fields=["deleted_at"])
-        else:
-            _undelete(link)
+    _undelete(tag, actor=actor)
+    cascaded = Link.all_objects.filter(Q(source=tag) | Q(target=tag), deleted_at=deleted_at)
+    _restore_links(cascaded.select_related("source", "target", "target_link"), actor=actor)
+    return tag
+
+
+@transaction.atomic
+def tag_decide(*, actor: AbstractBaseUser, tag: Tag, status: str, comment: str = "") -> Tag:
+    """Accept or reject a tag as a curator; ``pending`` withdraws the decision.
+
+    Without a decision the tag's status follows its reviews (see ``claims.selectors``).
+    """
+    require(can_curate(role_in(actor, tag.document.project_id)), NOT_A_CURATOR)
+    if status not in {*Decision.values, "pending"}:
+        raise ValidationError(
+            {"status": f"Unknown status {status!r}; use accepted, rejected or pending."}
+        )
+    before = state_of(tag)
+    tag.decision = "" if status == "pending" else status
+    tag.decided_by = actor
+    tag.decided_at = timezone.now()
+    tag.save(update_fields=["decision", "decided_by", "decided_at", "updated_at"])
+    _record(tag, action=HistoryAction.DECIDE, actor=actor, before=before, comment=comment)
     return tag
 
 
 # --- Links -----------------------------------------------------------------------------------
 
 
+def _check_group(link: Link) -> None:
+    """Links of one linked argument share their target and relation."""
+    if not link.group:
+        return
+    others = Link.objects.filter(group=link.group, source__document_id=link.source.document_id)
+    others = others.exclude(pk=link.pk)
+    for other in others:
+        same = (other.target_id, other.target_link_id, other.relation) == (
+            link.target_id,
+            link.target_link_id,
+            link.relation,
+        )
+        if not same:
+            raise ValidationError(
+                {
+                    "group": f"Group {link.group!r} already joins premises that {other.relation} "
+                    "another target; a linked argument has one target and one relation."
+                }
+            )
+        if other.source_id == link.source_id:
+            raise ValidationError(
+                {"group": "This tag is already a premise of that linked argument."}
+            )
+
+
 @transaction.atomic
 def link_create(
-    *, actor: AbstractBaseUser, source: Tag, target: Tag, relation: str, note: str = ""
+    *,
+    actor: AbstractBaseUser,
+    source: Tag,
+    relation: str,
+    target: Tag | None = None,
+    target_link: Link | None = None,
+    note: str = "",
+    group: str = "",
 ) -> Link:
-    """Record that ``source`` supports or attacks ``target``."""
+    """Record that ``source`` supports or attacks ``target``, or undercuts ``target_link``."""
     require(can_contribute(role_in(actor, source.document.project_id)), NOT_A_CONTRIBUTOR)
     link = Link(
-        source=source, target=target, relation=relation, note=clean_html(note), author=actor
+        source=source,
+        target=target,
+        target_link=target_link,
+        relation=relation,
+        note=clean_html(note),
+        group=group,
+        author=actor,
     )
-    _save_validated(link)
+    _check_group(link)
+    _save_validated(link, actor=actor)
     return link
 
 
 @transaction.atomic
 def link_update(
-    *, actor: AbstractBaseUser, link: Link, relation: str | None = None, note: str | None = None
+    *,
+    actor: AbstractBaseUser,
+    link: Link,
+    relation: str | None = None,
+    note: str | None = None,
+    group: str | None = None,
 ) -> Link:
-    """Change a link's relation or note."""
+    """Change a link's relation, note or linked-argument group."""
     _require_change(actor, link)
+    before = state_of(link)
     if relation is not None:
         link.relation = relation
     if note is not None:
         link.note = clean_html(note)
-    _save_validated(link)
+    if group is not None:
+        link.group = group
+    _check_group(link)
+    _save_validated(link, actor=actor, before=before)
     return link
 
 
 @transaction.atomic
 def link_delete(*, actor: AbstractBaseUser, link: Link) -> None:
+    """Soft-delete a link and the links that undercut it."""
     _require_change(actor, link)
-    _soft_delete(link, actor=actor)
+    _delete_links([link], actor=actor, at=timezone.now())
 
 
 @transaction.atomic
 def link_restore(*, actor: AbstractBaseUser, link: Link) -> Link:
-    """Restore a deleted link; both of its tags must be live."""
+    """Restore a deleted link (and undercuts deleted with it); its ends must be live."""
     _require_change(actor, link)
-    if link.source.is_deleted or link.target.is_deleted:
-        raise Conflict("Restore the deleted tag first: a link needs both of its tags.")
-    _undelete(link)
+    if link.deleted_at is None:
+        raise Conflict("This link is not deleted.")
+    if _blocking_deletion(link) is not None:
+        raise Conflict(
+            "Restore the deleted tag first (or the link it undercuts): a link needs both ends."
+        )
+    _restore_links([link], actor=actor)
+    link.refresh_from_db()
     return link
 
 
@@ -219,7 +398,7 @@ def review_submit(*, actor: AbstractBaseUser, tag: Tag, verdict: str, comment: s
     """Record the actor's verdict on someone else's tag."""
     require(can_contribute(role_in(actor, tag.document.project_id)), NOT_A_CONTRIBUTOR)
     review = Review(tag=tag, reviewer=actor, verdict=verdict, comment=clean_html(comment))
-    _save_validated(review)
+    _save_validated(review, actor=actor)
     return review
 
 
@@ -233,11 +412,12 @@ def review_update(
 ) -> Review:
     """Change a review's verdict or comment."""
     _require_change(actor, review)
+    before = state_of(review)
     if verdict is not None:
         review.verdict = verdict
     if comment is not None:
         review.comment = clean_html(comment)
-    _save_validated(review)
+    _save_validated(review, actor=actor, before=before)
     return review
 
 
@@ -253,5 +433,5 @@ def review_restore(*, actor: AbstractBaseUser, review: Review) -> Review:
     _require_change(actor, review)
     if review.tag.is_deleted:
         raise Conflict("Restore the deleted tag first: a review needs its tag.")
-    _undelete(review)
+    _undelete(review, actor=actor)
     return review

@@ -17,11 +17,13 @@ class ParagraphRow:
 
 @dataclass(frozen=True, slots=True)
 class TagRow:
+    """A tag; an implicit statement has no paragraph and no offsets, ``quote`` is its text."""
+
     id: int
-    paragraph_id: int
-    paragraph_position: int
-    start: int
-    end: int
+    paragraph_id: int | None
+    paragraph_position: int | None
+    start: int | None
+    end: int | None
     quote: str
     prefix: str
     suffix: str
@@ -32,18 +34,27 @@ class TagRow:
     updated_at: datetime.datetime | None = None
     agree: int = 0
     disagree: int = 0
+    status: str = "pending"
+
+    @property
+    def implicit(self) -> bool:
+        return self.paragraph_id is None
 
 
 @dataclass(frozen=True, slots=True)
 class LinkRow:
+    """A link to a tag (``target_id``) or, for an undercut, to a link (``target_link_id``)."""
+
     id: int
     source_id: int
-    target_id: int
+    target_id: int | None
     relation: str
     note: str
     author: str
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    target_link_id: int | None = None
+    group: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,13 @@ from claims.filters import LinkFilter, ReviewFilter, TagFilter
 from claims.importers.json_import import JsonImporter
 from claims.importing import annotations_import
 from claims.permissions import IsContributionEditor
-from claims.serializers import LinkSerializer, ReviewSerializer, TagSerializer
+from claims.serializers import (
+    DecisionSerializer,
+    HistoryEntrySerializer,
+    LinkSerializer,
+    ReviewSerializer,
+    TagSerializer,
+)
 
 _DELETED_PARAM = OpenApiParameter(
     "deleted",
@@ -71,6 +77,14 @@ class ContributionViewSet(viewsets.ModelViewSet):
         instance = self.get_restorable_object()
         restored = self.restore_service(actor=request.user, instance=instance)
         return Response(self.get_serializer(self.reload(restored)).data)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """Every recorded change of this item (deleted items too), oldest first."""
+        instance = self.get_restorable_object()
+        entries = selectors.history_of(instance._meta.model_name, instance.pk)
+        return Response(HistoryEntrySerializer(entries, many=True).data)
 
     def get_restorable_object(self):
         return get_object_or_404(self.restorable(), pk=self.kwargs["pk"])
@@ -111,6 +125,15 @@ class TagViewSet(ContributionViewSet):
         return selectors.tag_for_restore(self.request.user)
 
     def create_service(self, *, actor, **data):
+        if data.get("paragraph") is None:
+            return services.implicit_tag_create(
+                actor=actor,
+                document=data["document"],
+                text=data["quote"],
+                kind=data["kind"],
+                note=data.get("note", ""),
+            )
+        data.pop("document", None)
         return services.tag_create(actor=actor, **data)
 
     def update_service(self, *, actor, instance, **data):
@@ -121,6 +144,16 @@ class TagViewSet(ContributionViewSet):
 
     def perform_destroy(self, instance) -> None:
         services.tag_delete(actor=self.request.user, tag=instance)
+
+    @extend_schema(request=DecisionSerializer, responses=TagSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str | None = None) -> Response:
+        """Accept or reject the tag (curators and owners); pending withdraws the decision."""
+        tag = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.tag_decide(actor=request.user, tag=tag, **serializer.validated_data)
+        return Response(self.get_serializer(self.reload(tag)).data)
 
 
 class LinkViewSet(ContributionViewSet):

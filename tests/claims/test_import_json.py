@@ -270,7 +270,7 @@ CASES = {
     ),
     "unknown relation": (
         lambda d: d["links"][1].update(relation="refutes"),
-        {"links[1].relation": ["'refutes' is not one of: supports, attacks."]},
+        {"links[1].relation": ["'refutes' is not one of: supports, attacks, undercuts."]},
     ),
     "same link twice": (
         lambda d: d["links"].append({**d["links"][0], "id": 23}),

@@ -156,10 +156,19 @@ def contribution_cases(kind: str, make: str, create_body: Callable[[World], dict
         Case(
             f"{kind} restore other's", "post", item(lambda r: "other", True, "restore/"), EDIT_ANY
         ),
+        Case(f"{kind} history", "get", item(lambda r: "other", True, "history/"), READ),
     ]
 
 
 CASES = [
+    # Curators decide a tag's status.
+    Case(
+        "tag decision",
+        "post",
+        lambda w, r: f"/api/tags/{w.tag_by('other').pk}/decision/",
+        EDIT_ANY,
+        lambda w: {"status": "accepted"},
+    ),
     # Projects and members.
     Case("projects list", "get", lambda w, r: "/api/projects/", LIST),
     Case("project detail", "get", lambda w, r: f"/api/projects/{w.project.pk}/", READ),

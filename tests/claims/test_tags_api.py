@@ -61,11 +61,16 @@ def test_create_with_a_matching_quote(annotator, paragraph):
     assert response.status_code == 201, response.content
 
 
-def test_document_is_taken_from_the_paragraph_not_the_client(annotator, paragraph, document):
-    other = DocumentFactory(project=document.project)
-    response = post_tag(annotator, paragraph, document=other.pk)
+def test_document_follows_the_paragraph_and_a_contradicting_one_is_refused(
+    annotator, paragraph, document
+):
+    response = post_tag(annotator, paragraph, document=document.pk)
     assert response.status_code == 201
     assert response.json()["document"] == document.pk
+    other = DocumentFactory(project=document.project)
+    response = post_tag(annotator, paragraph, document=other.pk, start=1)
+    assert response.status_code == 400
+    assert "another document" in response.json()["document"][0]
 
 
 @pytest.mark.parametrize(
@@ -85,7 +90,7 @@ def test_document_is_taken_from_the_paragraph_not_the_client(annotator, paragrap
         ({"quote": "cooperation"}, "quote", "does not match"),
         ({"quote": ""}, "quote", "blank"),
         ({"paragraph": 987654}, "paragraph", "does not exist"),
-        ({"paragraph": None}, "paragraph", "null"),
+        ({"paragraph": None}, "paragraph", "required"),
     ],
 )
 def test_create_refuses_with_a_message_naming_the_field(
