@@ -1,6 +1,5 @@
 """The server-rendered pages: who may open them and what they show."""
 
-
 import pytest
 from django.test import Client
 
