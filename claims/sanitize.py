@@ -6,7 +6,14 @@ from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code"})
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
+def _allowed_link_attribute(tag: str, name: str, value: str) -> bool:
+    # Only absolute http(s) and mailto links: a relative href would point into this app.
+    if name == "href":
+        return value.lower().startswith(("http://", "https://", "mailto:"))
+    return name in {"title", "rel"}
+
+
+ALLOWED_ATTRIBUTES = {"a": _allowed_link_attribute}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 

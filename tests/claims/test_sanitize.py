@@ -211,3 +211,8 @@ def test_review_comment_is_sanitised_on_create_and_update(setup):
     response = client.patch(f"/api/reviews/{review_id}/", {"comment": HOSTILE_NOTE})
     assert response.json()["comment"] == CLEAN_NOTE
     assert Review.objects.get(pk=review_id).comment == CLEAN_NOTE
+
+
+@pytest.mark.parametrize("href", ["/admin/", "//evil.example/", "relative/path", "#frag"])
+def test_relative_and_scheme_relative_links_lose_their_href(href):
+    assert "href" not in clean_html(f'<a href="{href}">x</a>')
