@@ -6,6 +6,8 @@ from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code"})
+
+
 def _allowed_link_attribute(tag: str, name: str, value: str) -> bool:
     # Only absolute http(s) and mailto links: a relative href would point into this app.
     if name == "href":
