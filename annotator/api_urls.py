@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from annotator import api_views as views
+from claims.agreement_views import DocumentAgreementView
 from claims.views import DocumentExportView, ProjectImportView
 
 router = SimpleRouter()
@@ -18,6 +19,9 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("documents/<int:pk>/export/", DocumentExportView.as_view(), name="document-export"),
     path("projects/<int:pk>/import/", ProjectImportView.as_view(), name="project-import"),
+    path(
+        "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
+    ),
     path("", include(router.urls)),
     path("", include("claims.urls")),
 ]

@@ -3,14 +3,40 @@ from rest_framework import serializers
 
 from annotator.models import Document, Membership, Paragraph, Project, Role
 
+#: The review thresholds stop here: beyond it a rule would never fire in practice.
+MAX_REVIEW_THRESHOLD = 50
+
 
 class ProjectSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this project.")
     slug = serializers.SlugField(required=False, max_length=100)
+    accept_after_agrees = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_REVIEW_THRESHOLD,
+        required=False,
+        help_text="A tag with this many agrees and no disagree is accepted without a curator "
+        "(0 turns the rule off). Default 2.",
+    )
+    reject_after_disagrees = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_REVIEW_THRESHOLD,
+        required=False,
+        help_text="A tag with this many disagrees and no agree is rejected without a curator "
+        "(0 turns the rule off). Default 2.",
+    )
 
     class Meta:
         model = Project
-        fields = ["id", "name", "slug", "description", "role", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "description",
+            "accept_after_agrees",
+            "reject_after_disagrees",
+            "role",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))

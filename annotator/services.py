@@ -40,10 +40,20 @@ def _unique_slug(name: str) -> str:
 
 @transaction.atomic
 def project_create(
-    *, actor: AbstractBaseUser, name: str, slug: str = "", description: str = ""
+    *,
+    actor: AbstractBaseUser,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    accept_after_agrees: int | None = None,
+    reject_after_disagrees: int | None = None,
 ) -> Project:
-    """Create a project owned by the actor."""
+    """Create a project owned by the actor; thresholds left out keep the model's defaults."""
     project = Project(name=name, slug=slug or _unique_slug(name), description=description)
+    if accept_after_agrees is not None:
+        project.accept_after_agrees = accept_after_agrees
+    if reject_after_disagrees is not None:
+        project.reject_after_disagrees = reject_after_disagrees
     project.full_clean()
     project.save()
     Membership.objects.create(user=actor, project=project, role=Role.OWNER)

@@ -1,12 +1,16 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to."""
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 
-from annotator.models import CURATING_ROLES, Document
-from claims.models import HistoryEntry, Link, Review, Tag, TagStatus
+from annotator.models import CURATING_ROLES, Document, Paragraph
+from claims.agreement import LinkSpan, Span
+from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagStatus
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
 User = AbstractBaseUser | AnonymousUser
@@ -274,3 +278,140 @@ def tag_page_rows(*, document_id: int) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# --- Review, curation and agreement ---------------------------------------------------------
+
+
+def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
+    """A tag's live reviews and its decisions (and merges), each oldest first."""
+    reviews = Review.objects.filter(tag=tag).select_related("reviewer").order_by("created_at", "id")
+    decisions = HistoryEntry.objects.filter(
+        entity="tag",
+        object_id=tag.pk,
+        action__in=[HistoryAction.DECIDE, HistoryAction.MERGE],
+    ).select_related("actor")
+    return reviews, decisions
+
+
+def review_rows(*, document_id: int, user: User) -> list[dict]:
+    """The live tags of a document for the review page, each with the user's own review.
+
+    Two queries: the tags (with counts, status and decision) and the user's reviews.
+    """
+    mine = {
+        r["tag_id"]: {"id": r["id"], "verdict": r["verdict"], "comment": r["comment"]}
+        for r in Review.objects.filter(
+            tag__document_id=document_id, tag__deleted_at__isnull=True, reviewer_id=user.pk
+        ).values("id", "tag_id", "verdict", "comment")
+    }
+    rows = (
+        with_review_counts(Tag.objects.filter(document_id=document_id))
+        .order_by(*READING_ORDER)
+        .values(
+            "id",
+            "paragraph_id",
+            "start",
+            "end",
+            "quote",
+            "kind",
+            "note",
+            "author__username",
+            "agree_count",
+            "disagree_count",
+            "status",
+            "decision",
+            "decided_by__username",
+        )
+    )
+    return [
+        {
+            "id": r["id"],
+            "paragraph": r["paragraph_id"],
+            "start": r["start"],
+            "end": r["end"],
+            "quote": r["quote"],
+            "kind": r["kind"],
+            "note": r["note"],
+            "author": r["author__username"],
+            "agree": r["agree_count"],
+            "disagree": r["disagree_count"],
+            "status": r["status"],
+            "decision": r["decision"],
+            "decided_by": r["decided_by__username"],
+            "implicit": r["paragraph_id"] is None,
+            "mine": mine.get(r["id"]),
+        }
+        for r in rows
+    ]
+
+
+def status_counts_by_document(document_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Count the live tags of each document by derived status, in one query."""
+    ids = list(document_ids)
+    counts: dict[int, Counter] = {pk: Counter() for pk in ids}
+    statuses = with_review_counts(Tag.objects.filter(document_id__in=ids)).values_list(
+        "document_id", "status"
+    )
+    for document_id, status in statuses:
+        counts[document_id][status] += 1
+    return {pk: {s: counter[s] for s in TagStatus.values} for pk, counter in counts.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementInputs:
+    """What :func:`claims.agreement.agreement` compares, read from one document.
+
+    Paragraphs are keyed by position. Implicit statements have no characters to compare, so
+    they and the links that touch them are left out, as are undercuts (they point at links,
+    not spans); ``skipped_tags`` and ``skipped_links`` count what was left out.
+    """
+
+    spans: tuple[Span, ...]
+    links: tuple[LinkSpan, ...]
+    paragraph_lengths: dict[int, int]
+    skipped_tags: int
+    skipped_links: int
+
+
+def agreement_inputs(document: Document) -> AgreementInputs:
+    """Read a document's live tags and links as agreement rows, in three queries."""
+    lengths = dict(
+        Paragraph.objects.filter(document=document)
+        .annotate(length=Length("text"))
+        .values_list("position", "length")
+    )
+    spans: list[Span] = []
+    skipped_tags = 0
+    tags = Tag.objects.filter(document=document).values_list(
+        "author__username", "paragraph__position", "start", "end", "kind"
+    )
+    for author, position, start, end, kind in tags:
+        if position is None:
+            skipped_tags += 1
+            continue
+        spans.append(Span(author, position, start, end, kind))
+    links: list[LinkSpan] = []
+    skipped_links = 0
+    rows = Link.objects.filter(source__document=document).values_list(
+        "author__username",
+        "relation",
+        "source__paragraph__position",
+        "source__start",
+        "source__end",
+        "target__paragraph__position",
+        "target__start",
+        "target__end",
+    )
+    for author, relation, *ends in rows:
+        if None in (ends[0], ends[3]):  # an implicit end, or an undercut (no target tag)
+            skipped_links += 1
+            continue
+        links.append(LinkSpan(author, tuple(ends[:3]), tuple(ends[3:]), relation))
+    return AgreementInputs(
+        spans=tuple(spans),
+        links=tuple(links),
+        paragraph_lengths=lengths,
+        skipped_tags=skipped_tags,
+        skipped_links=skipped_links,
+    )

@@ -272,3 +272,66 @@ class ReviewSerializer(serializers.ModelSerializer):
         if attrs.pop("tag").pk != self.instance.tag_id:
             raise serializers.ValidationError({"tag": "A review cannot move to another tag."})
         return attrs
+
+
+# --- Curation and discussion ----------------------------------------------------------------
+
+
+class MergeSerializer(serializers.Serializer):
+    tags = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=2,
+        max_length=100,
+        help_text="Ids of the near-duplicate tags (same document, overlapping spans or the same "
+        "implicit text).",
+    )
+    into = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="The tag to keep (one of tags); default: the first.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if len(set(attrs["tags"])) < 2:
+            raise serializers.ValidationError({"tags": "Give at least two different tags."})
+        into = attrs.get("into")
+        if into is not None and into not in attrs["tags"]:
+            raise serializers.ValidationError(
+                {"into": "The tag to keep must be one of the tags merged."}
+            )
+        return attrs
+
+
+class DiscussionReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "reviewer", "verdict", "comment", "created_at", "updated_at"]
+
+
+class DiscussionDecisionSerializer(serializers.ModelSerializer):
+    """A curator's decision (or a merge) from the tag's history."""
+
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="The decision it left: accepted, rejected or pending (none)."
+    )
+
+    class Meta:
+        model = HistoryEntry
+        fields = ["id", "action", "actor", "status", "at", "comment"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["accepted", "rejected", "pending"]))
+    def get_status(self, entry: HistoryEntry) -> str:
+        return (entry.after or {}).get("decision") or "pending"
+
+
+class DiscussionSerializer(serializers.Serializer):
+    tag = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=TagStatus.choices)
+    agree = serializers.IntegerField()
+    disagree = serializers.IntegerField()
+    reviews = DiscussionReviewSerializer(many=True, help_text="Live reviews, oldest first.")
+    decisions = DiscussionDecisionSerializer(many=True, help_text="Oldest first.")

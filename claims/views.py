@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -38,8 +38,10 @@ from claims.importing import annotations_import
 from claims.permissions import IsContributionEditor
 from claims.serializers import (
     DecisionSerializer,
+    DiscussionSerializer,
     HistoryEntrySerializer,
     LinkSerializer,
+    MergeSerializer,
     ReviewSerializer,
     TagSerializer,
 )
@@ -154,6 +156,46 @@ class TagViewSet(ContributionViewSet):
         serializer.is_valid(raise_exception=True)
         services.tag_decide(actor=request.user, tag=tag, **serializer.validated_data)
         return Response(self.get_serializer(self.reload(tag)).data)
+
+    @extend_schema(request=MergeSerializer, responses=TagSerializer)
+    @action(detail=False, methods=["post"])
+    def merge(self, request: Request) -> Response:
+        """Merge near-duplicate tags into one accepted tag (curators and owners).
+
+        The others are deleted (restorable); their links and reviews move to the kept tag.
+        """
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(serializer.validated_data["tags"]))
+        found = selectors.tags_visible_to(request.user).in_bulk(ids)
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise NotFound(
+                f"No tag {missing[0]} among the live tags you can see (deleted or merged already?)."
+            )
+        into = serializer.validated_data.get("into")
+        kept = services.tags_merge(
+            actor=request.user,
+            tags=[found[pk] for pk in ids],
+            into=None if into is None else found[into],
+        )
+        return Response(self.get_serializer(self.reload(kept)).data)
+
+    @extend_schema(responses=DiscussionSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def discussion(self, request: Request, pk: str | None = None) -> Response:
+        """The tag's review comments and its decisions, oldest first (any member)."""
+        tag = get_object_or_404(selectors.with_review_counts(self.restorable()), pk=pk)
+        reviews, decisions = selectors.tag_discussion(tag)
+        data = {
+            "tag": tag.pk,
+            "status": tag.status,
+            "agree": tag.agree_count,
+            "disagree": tag.disagree_count,
+            "reviews": reviews,
+            "decisions": decisions,
+        }
+        return Response(DiscussionSerializer(data).data)
 
 
 class LinkViewSet(ContributionViewSet):

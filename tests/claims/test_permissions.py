@@ -169,6 +169,30 @@ CASES = [
         EDIT_ANY,
         lambda w: {"status": "accepted"},
     ),
+    # ... merge near-duplicates into one accepted tag; members read a tag's discussion.
+    Case(
+        "tag merge",
+        "post",
+        lambda w, r: "/api/tags/merge/",
+        EDIT_ANY,
+        lambda w: {
+            "tags": [
+                w.base[0].pk,
+                TagFactory(paragraph=w.paragraph, author=w.users["other"], start=5, end=15).pk,
+            ]
+        },
+    ),
+    Case("tag discussion", "get", lambda w, r: f"/api/tags/{w.base[0].pk}/discussion/", READ),
+    Case(
+        "document agreement", "get", lambda w, r: f"/api/documents/{w.document.pk}/agreement/", READ
+    ),
+    Case(
+        "project review thresholds",
+        "patch",
+        lambda w, r: f"/api/projects/{w.project.pk}/",
+        OWNER_ONLY,
+        lambda w: {"accept_after_agrees": 3, "reject_after_disagrees": 0},
+    ),
     # Projects and members.
     Case("projects list", "get", lambda w, r: "/api/projects/", LIST),
     Case("project detail", "get", lambda w, r: f"/api/projects/{w.project.pk}/", READ),

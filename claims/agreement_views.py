@@ -1,0 +1,85 @@
+"""Agreement between the annotators of a document, as JSON: GET /api/documents/{id}/agreement/."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Document
+from annotator.selectors import documents_for
+from claims.agreement import agreement, summary
+from claims.models import TagKind
+from claims.selectors import agreement_inputs
+
+_EXAMPLE = {
+    "annotators": ["alice", "bob"],
+    "pairs": [
+        {
+            "a": "alice",
+            "b": "bob",
+            "span_f1_exact": 0.5,
+            "span_f1_overlap": 1.0,
+            "cohen_kappa": 0.71,
+            "link_f1": None,
+            "link_f1_reason": "neither annotator made a link",
+        }
+    ],
+    "overall": {"krippendorff_alpha": 0.7, "span_f1_exact": 0.5, "span_f1_overlap": 1.0},
+    "by_kind": {"claim": {"krippendorff_alpha": 0.8, "pairs": []}},
+    "summary": ["all kinds: substantial agreement (alpha 0.70)"],
+}
+
+
+def document_agreement(document: Document) -> dict[str, Any]:
+    """Compare the annotators of a document; the result of ``agreement`` plus a reading."""
+    inputs = agreement_inputs(document)
+    result = agreement(inputs.spans, inputs.links, inputs.paragraph_lengths, TagKind.values)
+    lines = summary(result)
+    # Implicit statements have no characters and undercuts no target span to compare.
+    left_out = [
+        _count(inputs.skipped_tags, "implicit statement"),
+        _count(inputs.skipped_links, "link into an implicit statement or undercut"),
+    ]
+    left_out = [part for part in left_out if part]
+    if left_out:
+        lines.append(f"not compared (no span in the text): {' and '.join(left_out)}")
+    result["summary"] = lines
+    return result
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 0:
+        return ""
+    head, _, tail = noun.partition(" ")
+    return f"{n} {head if n == 1 else head + 's'}{' ' + tail if tail else ''}"
+
+
+class DocumentAgreementView(APIView):
+    """How far the annotators of a document agree (any member).
+
+    Per pair of annotators: span precision, recall and F1 with exact and with overlap match,
+    Cohen's kappa on per-character kind labels, link F1 over (source span, target span,
+    relation). Overall and per kind: Krippendorff's alpha (nominal, per character, all
+    annotators) and micro-averaged span F1. A measure that is undefined is null, with a
+    sibling ``<measure>_reason`` saying why. ``summary`` reads the alphas in plain words.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="See claims/agreement.py for every key.",
+                examples=[OpenApiExample("Two annotators", value=_EXAMPLE)],
+            )
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        document = get_object_or_404(documents_for(request.user), pk=pk)
+        return Response(document_agreement(document))
