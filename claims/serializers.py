@@ -214,9 +214,17 @@ class LinkSerializer(serializers.ModelSerializer):
         return attrs
 
 
+#: What a curator may set; "pending" withdraws a decision.
+DECISION_STATUS_CHOICES = [
+    ("accepted", "accepted"),
+    ("rejected", "rejected"),
+    ("pending", "pending"),
+]
+
+
 class DecisionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[("accepted", "accepted"), ("rejected", "rejected"), ("pending", "pending")],
+        choices=DECISION_STATUS_CHOICES,
         help_text="pending withdraws the decision: the status follows the reviews again.",
     )
     comment = serializers.CharField(

@@ -90,3 +90,14 @@ def test_document_page_query_count_does_not_grow_with_tags(
         TagFactory(paragraph=paragraph)
     with django_assert_max_num_queries(8):
         client.get(f"/documents/{document.pk}/")
+
+
+def test_pages_forbid_inline_script_with_a_content_security_policy(document, members):
+    response = signed_in(members["viewer"]).get(f"/documents/{document.pk}/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "<script>" not in response.content.decode()
