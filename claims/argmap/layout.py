@@ -259,12 +259,19 @@ def layout_map(m: ArgumentMap, *, rounds: float = ORDERING_ROUNDS) -> Layout:
                 )
                 middle = _midpoint(finished(attacked_line))
                 start = ends[line_key][0]
-                if len(points) > 2:
-                    # The route ends at the anchor's entry port and centre; end at the midpoint.
-                    points = [*points[:-2], middle]
+                # The route runs layer by layer toward the anchor and ends at its entry port and
+                # centre (with no route, the undercutter is the anchor itself). Follow it only
+                # while the midpoint is still ahead: a long attacked edge can have its midpoint
+                # level with the undercutter or behind it, and a line from the port to there
+                # would cut through the undercutter's own box.
+                ahead = _prefix_before(points[:-2], middle, toward=points[-1])
+                if ahead:
+                    points = [*ahead, middle]
                 elif start is not None:
-                    # No route: the undercutter is the anchor itself. Leave its box toward the edge.
-                    points = [_clip(centres[start], middle, box(start)), middle]
+                    # Leave the box on the side facing the midpoint instead.
+                    points = [_leave(centres[start], middle, box(start)), middle]
+                else:
+                    points = [points[0], middle]
             done[line_key] = _dedupe(points)
         return done[line_key]
 
@@ -507,6 +514,38 @@ def _clip(centre: Point, toward: Point, box: tuple[float, float, float, float]) 
     px = min(max(cx + dx * t, x), x + w)
     py = min(max(cy + dy * t, y), y + h)
     return (px, py)
+
+
+def _prefix_before(points: list[Point], target: Point, *, toward: Point) -> list[Point]:
+    """Return the leading ``points`` that ``target`` is not behind, travelling vertically from
+    the first point ``toward`` the route's end (routes move one layer at a time)."""
+    if not points:
+        return []
+    direction = -1.0 if toward[1] < points[0][1] else 1.0
+    kept = []
+    for point in points:
+        if (target[1] - point[1]) * direction < 0:
+            break
+        kept.append(point)
+    return kept
+
+
+def _leave(centre: Point, toward: Point, box: tuple[float, float, float, float]) -> Point:
+    """Return where a line from inside the box toward ``toward`` leaves it; if ``toward`` is
+    itself inside the box, the nearest point of the box's border."""
+    x, y, w, h = box
+    px, py = toward
+    if x < px < x + w and y < py < y + h:
+        nearest = min(
+            (
+                (px - x, (x, py)),
+                (x + w - px, (x + w, py)),
+                (py - y, (px, y)),
+                (y + h - py, (px, y + h)),
+            )
+        )
+        return nearest[1]
+    return _clip(centre, toward, box)
 
 
 def _dedupe(points: list[Point]) -> tuple[Point, ...]:

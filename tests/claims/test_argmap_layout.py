@@ -117,6 +117,9 @@ def test_targets_sit_above_their_sources_and_nothing_overlaps(m):
     boxes = layout.nodes
     for edge in m.edges:
         source = boxes[edge.source]
+        # A line leaves its source box and never runs back through it.
+        for p, q in pairwise(layout.edges[edge.id].points):
+            assert not crosses(p, q, source), (edge, layout.edges[edge.id])
         if edge.target_node is not None:
             upper = boxes[edge.target_node]
         else:
@@ -269,3 +272,44 @@ def test_layout_is_deterministic_and_handles_an_empty_map():
     assert layout_map(m) == layout_map(m)
     empty = layout_map(ArgumentMap(nodes=(), edges=()))
     assert (empty.nodes, empty.edges, empty.width > 0) == ({}, {}, True)
+
+
+def test_an_undercut_beside_a_long_edge_leaves_its_box_toward_the_midpoint():
+    # Edge 2 spans two layers, so its midpoint is level with node 1, which undercuts it: the
+    # undercut must leave node 1 sideways, not from its top port back down through its own box
+    # (its midpoint would then lie inside node 1, and undercutting it again went nowhere).
+    m = ArgumentMap(
+        nodes=tuple(node(i) for i in range(1, 6)),
+        edges=(
+            MapEdge(1, 5, "supports", 1),
+            MapEdge(2, 5, "supports", 2),
+            MapEdge(3, 1, "undercuts", target_edge=2),
+            MapEdge(4, 1, "undercuts", target_edge=1),
+            MapEdge(5, 1, "undercuts", target_edge=3),
+        ),
+    )
+    layout = layout_map(m)
+    check_common(m, layout)
+    box = layout.nodes[1]
+    for edge_id in (3, 4, 5):
+        points = layout.edges[edge_id].points
+        assert hypot(points[-1][0] - points[0][0], points[-1][1] - points[0][1]) > 1
+        for p, q in pairwise(points):
+            assert not crosses(p, q, box), (edge_id, points)
+
+
+def test_undercuts_in_a_cycle_still_start_on_their_box():
+    # 1 and 3 support each other, so one of those edges is drawn upside down and the midpoint
+    # an undercut aims at can lie inside the undercutter's box.
+    m = ArgumentMap(
+        nodes=(node(1), node(2), node(3)),
+        edges=(
+            MapEdge(1, 3, "supports", 1),
+            MapEdge(2, 1, "undercuts", target_edge=1),
+            MapEdge(3, 1, "supports", 3),
+            MapEdge(4, 2, "undercuts", target_edge=1),
+            MapEdge(5, 2, "undercuts", target_edge=3),
+            MapEdge(6, 3, "undercuts", target_edge=5),
+        ),
+    )
+    check_common(m, layout_map(m))
