@@ -35,6 +35,7 @@ from claims.exporters import EXPORTERS, Exporter, UnknownFormat
 from claims.filters import LinkFilter, ReviewFilter, TagFilter
 from claims.importers.json_import import JsonImporter
 from claims.importing import annotations_import
+from claims.models import TagStatus
 from claims.permissions import IsContributionEditor
 from claims.serializers import (
     DecisionSerializer,
@@ -282,11 +283,38 @@ def _known_formats() -> str:
     return "; ".join(f"{e.name} ({e.media_type})" for e in EXPORTERS.values())
 
 
+def _profiled(request: Request, renderers) -> type[ExportRenderer] | None:
+    """Return the renderer whose profile the Accept header names, if it names one.
+
+    Two exports share ``application/json`` (ours and AIF); a ``profile`` parameter tells them
+    apart, which negotiating on bare media types would ignore.
+    """
+    for item in request.META.get("HTTP_ACCEPT", "").split(","):
+        wanted = _profile_of(item)
+        if wanted[1] is None:
+            continue
+        for renderer in renderers:
+            if _profile_of(renderer.exporter.media_type) == wanted:
+                return renderer
+    return None
+
+
+def _profile_of(media_type: str) -> tuple[str, str | None]:
+    """Return a media type's bare type and its ``profile`` parameter (None if it has none)."""
+    bare, *params = media_type.split(";")
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "profile":
+            return bare.strip().lower(), value.strip().strip('"')
+    return bare.strip().lower(), None
+
+
 class ExportNegotiation(DefaultContentNegotiation):
     """Pick the exporter from ``?format=`` (which wins over Accept) or from the Accept header.
 
     DRF's own negotiation answers an unknown ``?format=`` with a bare 404; this one answers
-    400 and names the formats there are.
+    400 and names the formats there are. A media type with a ``profile`` that one exporter
+    declares picks that exporter.
     """
 
     def select_renderer(self, request, renderers, format_suffix=None):
@@ -297,6 +325,9 @@ class ExportNegotiation(DefaultContentNegotiation):
                     return renderer, renderer.media_type
             known = UnknownFormat(name, [r.format for r in renderers])
             raise ValidationError({"format": [str(known)]})
+        profiled = _profiled(request, renderers)
+        if profiled is not None:
+            return profiled, profiled.media_type
         try:
             return super().select_renderer(request, renderers, format_suffix)
         except NotAcceptable:
@@ -312,11 +343,32 @@ def _content_type(exporter: Exporter) -> str:
     return exporter.media_type  # JSON media types are UTF-8 by definition (RFC 8259).
 
 
-def _export_filename(document: Document, exporter: Exporter, author: str | None) -> str:
+def _export_filename(
+    document: Document, exporter: Exporter, author: str | None, statuses: list[str]
+) -> str:
     stem = slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}"
     if author:
         stem = f"{stem}-{slugify(author, allow_unicode=True) or 'author'}"
+    if statuses:
+        stem = f"{stem}-{'-'.join(statuses)}"
     return f"{stem}.{exporter.extension}"
+
+
+def _statuses(request: Request) -> list[str]:
+    """Return the statuses asked for with ``status=`` (comma separated), checked."""
+    raw = request.query_params.getlist("status")
+    statuses = [s.strip() for value in raw for s in value.split(",") if s.strip()]
+    unknown = [s for s in statuses if s not in TagStatus.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "status": [
+                    f"Unknown status {', '.join(map(repr, unknown))}; use one or more of "
+                    f"{', '.join(TagStatus.values)}, separated by commas."
+                ]
+            }
+        )
+    return sorted(set(statuses), key=TagStatus.values.index)
 
 
 def _encoded(text: str, chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
@@ -333,17 +385,29 @@ _FORMAT_PARAM = OpenApiParameter(
 _AUTHOR_PARAM = OpenApiParameter(
     "author", OpenApiTypes.STR, description="Only this user's tags, links and reviews."
 )
+_STATUS_PARAM = OpenApiParameter(
+    "status",
+    OpenApiTypes.STR,
+    description=(
+        "Only tags with one of these statuses, comma separated (pending, accepted, disputed, "
+        "rejected); accepted is the gold layer. Links are kept between kept tags."
+    ),
+)
 
 
 class DocumentExportView(APIView):
-    """Export a document with its live tags, links and reviews (any member)."""
+    """Export a document with its live tags, links and reviews (any member).
+
+    ``author=`` keeps one person's work and ``status=`` the tags of some statuses (with the
+    links between them), in every format.
+    """
 
     permission_classes = [IsAuthenticated]
     renderer_classes = EXPORT_RENDERERS
     content_negotiation_class = ExportNegotiation
 
     @extend_schema(
-        parameters=[_FORMAT_PARAM, _AUTHOR_PARAM],
+        parameters=[_FORMAT_PARAM, _AUTHOR_PARAM, _STATUS_PARAM],
         responses={
             (200, e.media_type.split(";")[0]): OpenApiResponse(
                 OpenApiTypes.OBJECT if "json" in e.media_type else OpenApiTypes.STR,
@@ -356,9 +420,11 @@ class DocumentExportView(APIView):
         document = get_object_or_404(documents_for(request.user), pk=pk)
         exporter: Exporter = request.accepted_renderer.exporter
         author = request.query_params.get("author") or None
+        statuses = _statuses(request)
         snapshot = selectors.document_snapshot(
             document,
             author=author,
+            statuses=statuses or None,
             page_url=request.build_absolute_uri(f"/documents/{document.pk}/"),
             api_url=request.build_absolute_uri("/api/"),
         )
@@ -370,7 +436,7 @@ class DocumentExportView(APIView):
             _encoded(buffer.getvalue()), content_type=_content_type(exporter)
         )
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=_export_filename(document, exporter, author)
+            as_attachment=True, filename=_export_filename(document, exporter, author, statuses)
         )
         return response
 

@@ -1,13 +1,28 @@
 """Registry of export formats: ``get_exporter("w3c").export(snapshot, out)``."""
 
+from claims.exporters.aif_export import AifExporter
+from claims.exporters.argdown_export import ArgdownExporter
 from claims.exporters.base import Exporter, UnknownFormat
 from claims.exporters.csv_export import CsvExporter
+from claims.exporters.dot_export import DotExporter
+from claims.exporters.graphml_export import GraphmlExporter
 from claims.exporters.json_export import JsonExporter
+from claims.exporters.svg_export import SvgExporter
 from claims.exporters.w3c import W3CExporter
 
 #: Exporters by name, in the order content negotiation prefers them (the first is the default).
 EXPORTERS: dict[str, Exporter] = {
-    exporter.name: exporter for exporter in (JsonExporter(), W3CExporter(), CsvExporter())
+    exporter.name: exporter
+    for exporter in (
+        JsonExporter(),
+        W3CExporter(),
+        CsvExporter(),
+        AifExporter(),
+        ArgdownExporter(),
+        GraphmlExporter(),
+        DotExporter(),
+        SvgExporter(),
+    )
 }
 
 

@@ -8,7 +8,7 @@ from claims.snapshot import DocumentSnapshot
 class Exporter(Protocol):
     """Writes a document snapshot in one format; a pure function of the snapshot (no ORM)."""
 
-    name: ClassVar[str]  # "json", "w3c", "csv": the ?format= value
+    name: ClassVar[str]  # "json", "w3c", "aif", ...: the ?format= value
     media_type: ClassVar[str]
     extension: ClassVar[str]
 

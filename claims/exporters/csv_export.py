@@ -1,7 +1,10 @@
 """One row per tag, for spreadsheets and data tools.
 
-Cells hold the data exactly (RFC 4180 quoting takes care of commas, quotes and newlines); a
-tool that opens the file as a spreadsheet sees text that starts with ``=`` as typed.
+``implicit`` is ``true`` for a statement the author left unstated: its paragraph, start and end
+are blank and ``quote`` is its text. ``status`` is where the tag stands after review (pending,
+accepted, disputed, rejected). Cells hold the data exactly (RFC 4180 quoting takes care of
+commas, quotes and newlines); a tool that opens the file as a spreadsheet sees text that starts
+with ``=`` as typed.
 """
 
 import csv
@@ -16,6 +19,7 @@ COLUMNS = (
     "paragraph",
     "start",
     "end",
+    "implicit",
     "kind",
     "quote",
     "prefix",
@@ -26,6 +30,7 @@ COLUMNS = (
     "updated_at",
     "agree",
     "disagree",
+    "status",
 )
 
 
@@ -34,7 +39,7 @@ def _time(value: datetime.datetime | None) -> str:
 
 
 class CsvExporter:
-    """Tags as CSV rows; ``paragraph`` is the paragraph's 0-based position."""
+    """Tags as CSV rows; ``paragraph`` is the paragraph's 0-based position (blank if implicit)."""
 
     name: ClassVar[str] = "csv"
     media_type: ClassVar[str] = "text/csv"
@@ -52,6 +57,7 @@ class CsvExporter:
                     t.paragraph_position,
                     t.start,
                     t.end,
+                    "true" if t.implicit else "false",
                     t.kind,
                     t.quote,
                     t.prefix,
@@ -62,5 +68,6 @@ class CsvExporter:
                     _time(t.updated_at),
                     t.agree,
                     t.disagree,
+                    t.status,
                 )
             )

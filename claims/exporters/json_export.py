@@ -5,20 +5,27 @@ Layout (version 1)::
     {"format": "claim-annotator", "version": 1,
      "document": {title, byline, caption, source_url, published_on},
      "paragraphs": [{position, text}],
-     "tags": [{id, paragraph, start, end, quote, prefix, suffix, kind, note, author,
-               created_at, updated_at}],
-     "links": [{id, source, target, relation, note, author, created_at, updated_at}],
+     "tags": [{id, paragraph, start, end, implicit, quote, prefix, suffix, kind, note, author,
+               status, created_at, updated_at}],
+     "links": [{id, source, target, target_link, relation, group, note, author,
+                created_at, updated_at}],
      "reviews": [{id, tag, reviewer, verdict, comment, created_at, updated_at}]}
 
 ``paragraph`` is a paragraph's position; ``source``, ``target`` and ``tag`` are tag ids of the
-same file. Offsets count Unicode code points; people are named by username; times are ISO 8601.
+same file. An implicit statement (a premise or conclusion the author left unstated) has
+``"implicit": true``, ``paragraph``, ``start`` and ``end`` null and its own text as ``quote``.
+A link ``supports`` or ``attacks`` the tag ``target`` (``target_link`` null) or ``undercuts``
+the link ``target_link`` (``target`` null); links into one target with the same relation and
+the same non-empty ``group`` form one linked argument. ``status`` (pending, accepted, disputed,
+rejected) is derived from reviews and decisions: it is informative and not read back. Offsets
+count Unicode code points; people are named by username; times are ISO 8601.
 """
 
 import datetime
 import json
 from typing import ClassVar, TextIO
 
-from claims.snapshot import DocumentSnapshot
+from claims.snapshot import DocumentSnapshot, TagRow
 
 FORMAT_NAME = "claim-annotator"
 FORMAT_VERSION = 1
@@ -26,6 +33,25 @@ FORMAT_VERSION = 1
 
 def _time(value: datetime.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _tag(t: TagRow) -> dict:
+    return {
+        "id": t.id,
+        "paragraph": t.paragraph_position,
+        "start": t.start,
+        "end": t.end,
+        "implicit": t.implicit,
+        "quote": t.quote,
+        "prefix": t.prefix,
+        "suffix": t.suffix,
+        "kind": t.kind,
+        "note": t.note,
+        "author": t.author,
+        "status": t.status,
+        "created_at": _time(t.created_at),
+        "updated_at": _time(t.updated_at),
+    }
 
 
 def snapshot_as_dict(snapshot: DocumentSnapshot) -> dict:
@@ -43,29 +69,15 @@ def snapshot_as_dict(snapshot: DocumentSnapshot) -> dict:
             ),
         },
         "paragraphs": [{"position": p.position, "text": p.text} for p in snapshot.paragraphs],
-        "tags": [
-            {
-                "id": t.id,
-                "paragraph": t.paragraph_position,
-                "start": t.start,
-                "end": t.end,
-                "quote": t.quote,
-                "prefix": t.prefix,
-                "suffix": t.suffix,
-                "kind": t.kind,
-                "note": t.note,
-                "author": t.author,
-                "created_at": _time(t.created_at),
-                "updated_at": _time(t.updated_at),
-            }
-            for t in snapshot.tags
-        ],
+        "tags": [_tag(t) for t in snapshot.tags],
         "links": [
             {
                 "id": lk.id,
                 "source": lk.source_id,
                 "target": lk.target_id,
+                "target_link": lk.target_link_id,
                 "relation": lk.relation,
+                "group": lk.group,
                 "note": lk.note,
                 "author": lk.author,
                 "created_at": _time(lk.created_at),

@@ -6,6 +6,10 @@ server, say). A tag's kind is a ``classifying`` TextualBody, its note a ``commen
 target names the document's page and selects the paragraph (a CssSelector on ``#p-<position>``,
 the id the reading page gives each paragraph) refined once by a TextQuoteSelector and once,
 as an alternative, by a TextPositionSelector whose offsets count Unicode code points.
+
+An implicit statement (a premise or conclusion the author left unstated) has no passage: its
+target is the document's page itself, with no selector, and its text is a ``describing``
+TextualBody beside the ``classifying`` one.
 """
 
 import datetime
@@ -30,6 +34,8 @@ def paragraph_fragment(position: int) -> str:
 def annotation(tag: TagRow, *, api_url: str, page_url: str) -> dict:
     """Return one tag as a W3C Annotation."""
     body: list[dict] = [{"type": "TextualBody", "purpose": "classifying", "value": tag.kind}]
+    if tag.implicit:
+        body.append({"type": "TextualBody", "purpose": "describing", "value": tag.quote})
     if tag.note:
         body.append(
             {
@@ -39,12 +45,6 @@ def annotation(tag: TagRow, *, api_url: str, page_url: str) -> dict:
                 "format": "text/html",
             }
         )
-    quote: dict = {"type": "TextQuoteSelector", "exact": tag.quote}
-    if tag.prefix:
-        quote["prefix"] = tag.prefix
-    if tag.suffix:
-        quote["suffix"] = tag.suffix
-    paragraph = paragraph_fragment(tag.paragraph_position)
     result: dict = {
         "@context": CONTEXT,
         "id": f"{api_url}tags/{tag.id}/",
@@ -57,7 +57,19 @@ def annotation(tag: TagRow, *, api_url: str, page_url: str) -> dict:
     if tag.updated_at is not None:
         result["modified"] = _time(tag.updated_at)
     result["body"] = body
-    result["target"] = {
+    result["target"] = page_url if tag.implicit else _passage(tag, page_url)
+    return result
+
+
+def _passage(tag: TagRow, page_url: str) -> dict:
+    """Return the target of a tag on a passage: its paragraph, refined by quote and offsets."""
+    quote: dict = {"type": "TextQuoteSelector", "exact": tag.quote}
+    if tag.prefix:
+        quote["prefix"] = tag.prefix
+    if tag.suffix:
+        quote["suffix"] = tag.suffix
+    paragraph = paragraph_fragment(tag.paragraph_position or 0)
+    return {
         "type": "SpecificResource",
         "source": page_url,
         "selector": [
@@ -69,7 +81,6 @@ def annotation(tag: TagRow, *, api_url: str, page_url: str) -> dict:
             },
         ],
     }
-    return result
 
 
 def collection(snapshot: DocumentSnapshot) -> dict:

@@ -3,9 +3,13 @@
 Every field is checked and every problem is collected; they are raised together as one
 ValidationError whose keys name the place (``tags[3].quote``, counting rows from 0) and whose
 messages say what is wrong. A tag's prefix and suffix are context derived from the paragraph
-text, so they are recomputed from it rather than trusted. ``byline``, ``caption``,
-``source_url``, ``published_on``, ``tags``, ``links``, ``reviews``, ``note``, ``comment`` and
-the timestamps may be left out of a hand-written file.
+text, so they are recomputed from it rather than trusted (an implicit statement has none).
+``byline``, ``caption``, ``source_url``, ``published_on``, ``tags``, ``links``, ``reviews``,
+``note``, ``comment``, a tag's ``implicit`` and ``status``, a link's ``target_link`` and
+``group``, and the timestamps may be left out of a hand-written file.
+
+Links keep the file's order; an undercut may come before the link it undercuts, so whoever
+creates them must create the undercut link first (``undercut_order`` gives such an order).
 """
 
 import datetime
@@ -16,13 +20,16 @@ from typing import Any, ClassVar, TextIO
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from claims.exporters.json_export import FORMAT_NAME, FORMAT_VERSION
-from claims.models import CONTEXT_CHARS, Relation, TagKind, Verdict
+from claims.models import CONTEXT_CHARS, Relation, TagKind, TagStatus, Verdict
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
 #: Stop collecting after this many problems; a file that bad needs fixing as a whole.
 MAX_ERRORS = 50
 
 _NO_SUCH_TAG = "There is no tag with id {} in this file."
+_NO_SUCH_LINK = "There is no link with id {} in this file."
+#: Link.group's max_length.
+GROUP_CHARS = 64
 
 
 class _Bad:
@@ -93,22 +100,39 @@ class _Reader:
             return BAD
         return value
 
-    def integer(self, obj: dict, key: str, where: str) -> Any:
-        """Return a whole number of at least 0, or BAD."""
+    def integer(self, obj: dict, key: str, where: str, *, null_hint: str = "") -> Any:
+        """Return a whole number of at least 0, or BAD (``null_hint`` explains a null)."""
         value = self._get(obj, key, where, BAD)
         if value is BAD:
             return BAD
         # bool is an int in Python, but true is not a position.
         if type(value) is not int:
-            self.error(where, f"This should be a whole number, not {_describe(value)}.")
+            hint = f" {null_hint}" if value is None and null_hint else ""
+            self.error(where, f"This should be a whole number, not {_describe(value)}.{hint}")
             return BAD
         if value < 0:
             self.error(where, f"This should be 0 or more, not {value}.")
             return BAD
         return value
 
-    def choice(self, obj: dict, key: str, where: str, choices: list[str]) -> Any:
-        value = self.text(obj, key, where)
+    def optional_integer(self, obj: dict, key: str, where: str) -> Any:
+        """Return a whole number of at least 0, None (absent or null), or BAD."""
+        if obj.get(key) is None:
+            return None
+        return self.integer(obj, key, where)
+
+    def flag(self, obj: dict, key: str, where: str) -> Any:
+        """Return true/false (false when absent), or BAD."""
+        value = obj.get(key, False)
+        if not isinstance(value, bool):
+            self.error(where, f"This should be true or false, not {_describe(value)}.")
+            return BAD
+        return value
+
+    def choice(
+        self, obj: dict, key: str, where: str, choices: list[str], *, default: Any = BAD
+    ) -> Any:
+        value = self.text(obj, key, where, default=default)
         if value is not BAD and value not in choices:
             self.error(where, f"{value!r} is not one of: {', '.join(choices)}.")
             return BAD
@@ -303,22 +327,57 @@ class JsonImporter:
         spans: dict[tuple, str] = {}
         for place, row in rows:
             fields = {
-                "paragraph": reader.integer(row, "paragraph", f"{place}.paragraph"),
-                "start": reader.integer(row, "start", f"{place}.start"),
-                "end": reader.integer(row, "end", f"{place}.end"),
                 "quote": reader.text(row, "quote", f"{place}.quote"),
                 "kind": reader.choice(row, "kind", f"{place}.kind", TagKind.values),
                 "note": reader.text(row, "note", f"{place}.note", default=""),
                 "author": reader.text(row, "author", f"{place}.author", blank=False),
+                "status": reader.choice(
+                    row,
+                    "status",
+                    f"{place}.status",
+                    TagStatus.values,
+                    default=TagStatus.PENDING.value,
+                ),
                 "created_at": reader.moment(row, "created_at", f"{place}.created_at"),
                 "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
             }
             for context in ("prefix", "suffix"):
                 reader.text(row, context, f"{place}.{context}", default="")
+            implicit = reader.flag(row, "implicit", f"{place}.implicit")
+            if implicit is True:
+                span = self._no_span(reader, row, place, fields["quote"])
+            elif implicit is False:
+                span = {
+                    key: reader.integer(
+                        row,
+                        key,
+                        f"{place}.{key}",
+                        null_hint='An implicit statement (no span) says "implicit": true.',
+                    )
+                    for key in ("paragraph", "start", "end")
+                }
+            else:
+                span = None
             tag_id = row.get("id")
-            if BAD in fields.values() or ids.get(tag_id) != place or texts is None:
+            if span is None or BAD in fields.values() or BAD in span.values():
                 continue
-            position, start, end = fields.pop("paragraph"), fields["start"], fields["end"]
+            if ids.get(tag_id) != place:
+                continue
+            if implicit:
+                tags[tag_id] = {
+                    "id": tag_id,
+                    "paragraph_id": None,
+                    "paragraph_position": None,
+                    "start": None,
+                    "end": None,
+                    "prefix": "",
+                    "suffix": "",
+                    **fields,
+                }
+                continue
+            if texts is None:
+                continue
+            position, start, end = span["paragraph"], span["start"], span["end"]
             if position not in texts:
                 reader.error(f"{place}.paragraph", f"There is no paragraph at position {position}.")
                 continue
@@ -340,58 +399,195 @@ class JsonImporter:
                     f"at {start}-{end}, which reads {_clip(text[start:end])!r}.",
                 )
                 continue
-            span = (position, start, end, fields["kind"], fields["author"])
-            if span in spans:
+            key = (position, start, end, fields["kind"], fields["author"])
+            if key in spans:
                 reader.error(
-                    place, f"{spans[span]} already tags this span with this kind by this author."
+                    place, f"{spans[key]} already tags this span with this kind by this author."
                 )
                 continue
-            spans[span] = place
+            spans[key] = place
             tags[tag_id] = {
                 "id": tag_id,
                 "paragraph_id": position,
                 "paragraph_position": position,
+                "start": start,
+                "end": end,
                 "prefix": text[max(0, start - CONTEXT_CHARS) : start],
                 "suffix": text[end : end + CONTEXT_CHARS],
                 **fields,
             }
         return tags, set(ids)
 
+    @staticmethod
+    def _no_span(reader: _Reader, row: dict, place: str, quote: Any) -> dict | None:
+        """Check that an implicit statement has text and no span; return {} or None."""
+        ok = True
+        for key in ("paragraph", "start", "end"):
+            if row.get(key) is not None:
+                reader.error(
+                    f"{place}.{key}",
+                    f"An implicit statement has no {key}: leave it null or out.",
+                )
+                ok = False
+        if quote is not BAD and not quote.strip():
+            reader.error(f"{place}.quote", "An implicit statement needs its text in quote.")
+            ok = False
+        return {} if ok else None
+
     def _links(
         self, reader: _Reader, data: dict, tags: dict[int, dict], in_file: set[int] | None
     ) -> tuple[LinkRow, ...]:
         rows = reader.rows(data, "links")
         ids = _unique_ids(reader, rows, "Link")
-        links = []
-        seen: dict[tuple, str] = {}
+        candidates: dict[int, tuple[str, dict]] = {}
         for place, row in rows:
             fields = {
                 "source_id": reader.integer(row, "source", f"{place}.source"),
-                "target_id": reader.integer(row, "target", f"{place}.target"),
                 "relation": reader.choice(row, "relation", f"{place}.relation", Relation.values),
+                "group": reader.text(row, "group", f"{place}.group", default=""),
                 "note": reader.text(row, "note", f"{place}.note", default=""),
                 "author": reader.text(row, "author", f"{place}.author", blank=False),
                 "created_at": reader.moment(row, "created_at", f"{place}.created_at"),
                 "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
             }
-            if BAD in fields.values() or ids.get(row.get("id")) != place:
+            if fields["group"] is not BAD and len(fields["group"]) > GROUP_CHARS:
+                reader.error(
+                    f"{place}.group", f"A group name has at most {GROUP_CHARS} characters."
+                )
+                fields["group"] = BAD
+            target = self._link_target(reader, row, place, fields["relation"])
+            if target is None or BAD in fields.values():
                 continue
-            ends = {end: fields[f"{end}_id"] for end in ("source", "target")}
-            for end, tag_id in ends.items():
-                if in_file is not None and tag_id not in in_file:
-                    reader.error(f"{place}.{end}", _NO_SUCH_TAG.format(tag_id))
-            if any(tag_id not in tags for tag_id in ends.values()):
+            if ids.get(row.get("id")) != place:
+                continue
+            fields.update(target)
+            source_ok = self._tag_ref(reader, place, "source", fields["source_id"], tags, in_file)
+            target_ok = fields["target_id"] is None or self._tag_ref(
+                reader, place, "target", fields["target_id"], tags, in_file
+            )
+            link_id = fields["target_link_id"]
+            if link_id is not None and link_id not in ids:
+                reader.error(f"{place}.target_link", _NO_SUCH_LINK.format(link_id))
+                continue
+            if not (source_ok and target_ok):
                 continue
             if fields["source_id"] == fields["target_id"]:
                 reader.error(f"{place}.target", "A tag cannot support or attack itself.")
                 continue
-            key = (fields["source_id"], fields["target_id"], fields["relation"], fields["author"])
-            if key in seen:
-                reader.error(place, f"{seen[key]} already makes this link by this author.")
+            if link_id == row["id"]:
+                reader.error(f"{place}.target_link", "A link cannot undercut itself.")
                 continue
+            candidates[row["id"]] = (place, fields)
+        kept = self._rooted(reader, candidates)
+        links = []
+        seen: dict[tuple, str] = {}
+        groups: dict[str, tuple[str, tuple, set[int]]] = {}
+        for link_id, (place, fields) in candidates.items():
+            if link_id not in kept:
+                continue
+            target = (fields["target_id"], fields["target_link_id"])
+            key = (fields["source_id"], *target, fields["relation"], fields["author"])
+            if key in seen:
+                what = "undercut" if fields["relation"] == Relation.UNDERCUTS else "link"
+                reader.error(place, f"{seen[key]} already makes this {what} by this author.")
+                continue
+            if fields["group"]:
+                argument = (fields["relation"], target)
+                first, known, premises = groups.setdefault(
+                    fields["group"], (place, argument, set())
+                )
+                if known != argument:
+                    reader.error(
+                        f"{place}.group",
+                        f"Group {fields['group']!r} already joins premises that "
+                        f"{known[0]} another target ({first}); a linked argument has one "
+                        "target and one relation.",
+                    )
+                    continue
+                if fields["source_id"] in premises:
+                    reader.error(
+                        f"{place}.group",
+                        f"Tag {fields['source_id']} is already a premise of group "
+                        f"{fields['group']!r}.",
+                    )
+                    continue
+                premises.add(fields["source_id"])
             seen[key] = place
-            links.append(LinkRow(id=row["id"], **fields))
+            links.append(LinkRow(id=link_id, **fields))
         return tuple(links)
+
+    @staticmethod
+    def _link_target(reader: _Reader, row: dict, place: str, relation: Any) -> dict | None:
+        """Return ``target_id`` and ``target_link_id`` as the relation wants them, or None."""
+        target = reader.optional_integer(row, "target", f"{place}.target")
+        target_link = reader.optional_integer(row, "target_link", f"{place}.target_link")
+        if BAD in (target, target_link, relation):
+            return None
+        if relation == Relation.UNDERCUTS:
+            if target is not None:
+                reader.error(
+                    f"{place}.target",
+                    "An undercut attacks a link, not a tag: give target_link and leave target "
+                    "null.",
+                )
+                return None
+            if target_link is None:
+                reader.error(f"{place}.target_link", "An undercut needs target_link (a link id).")
+                return None
+        else:
+            if target_link is not None:
+                reader.error(
+                    f"{place}.target_link",
+                    f"A link that {relation} points at a tag: give target and leave "
+                    "target_link null (only an undercut targets a link).",
+                )
+                return None
+            if target is None:
+                reader.error(f"{place}.target", f"A link that {relation} needs a target tag.")
+                return None
+        return {"target_id": target, "target_link_id": target_link}
+
+    @staticmethod
+    def _tag_ref(
+        reader: _Reader,
+        place: str,
+        end: str,
+        tag_id: int,
+        tags: dict[int, dict],
+        in_file: set[int] | None,
+    ) -> bool:
+        """Report a reference to a tag the file does not have; say whether the tag was kept."""
+        if in_file is not None and tag_id not in in_file:
+            reader.error(f"{place}.{end}", _NO_SUCH_TAG.format(tag_id))
+        return tag_id in tags
+
+    @staticmethod
+    def _rooted(reader: _Reader, candidates: dict[int, tuple[str, dict]]) -> set[int]:
+        """Return the links whose undercut chains end in a kept supports or attacks link.
+
+        Undercuts of refused links are dropped quietly; undercuts in a circle are refused.
+        """
+        kept: set[int] = set()
+        for link_id, (place, fields) in candidates.items():
+            chain = [link_id]
+            current = fields
+            while current["target_link_id"] is not None:
+                following = current["target_link_id"]
+                if following == link_id:
+                    circle = ", ".join(candidates[i][0] for i in chain)
+                    reader.error(
+                        f"{place}.target_link", f"Links undercut each other in a circle: {circle}."
+                    )
+                    break
+                if following in chain:
+                    break  # it hangs on a circle, which its members report
+                if following not in candidates:
+                    break  # it was refused; that refusal is the news
+                chain.append(following)
+                current = candidates[following][1]
+            else:
+                kept.add(link_id)
+        return kept
 
     def _reviews(
         self, reader: _Reader, data: dict, tags: dict[int, dict], in_file: set[int] | None

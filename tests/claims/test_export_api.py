@@ -15,6 +15,17 @@ from tests.factories import LinkFactory, ReviewFactory, TagFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 W3C_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+AIF_TYPE = 'application/json; profile="http://www.arg.dundee.ac.uk/aif"'
+FORMATS = [
+    ("json", "application/json", "json"),
+    ("w3c", W3C_TYPE, "jsonld"),
+    ("csv", "text/csv; charset=utf-8", "csv"),
+    ("aif", AIF_TYPE, "json"),
+    ("argdown", "text/plain; charset=utf-8", "argdown"),
+    ("graphml", "application/graphml+xml", "graphml"),
+    ("dot", "text/vnd.graphviz; charset=utf-8", "dot"),
+    ("svg", "image/svg+xml", "svg"),
+]
 
 
 @pytest.fixture
@@ -40,14 +51,7 @@ def _body(response) -> str:
     return response.getvalue().decode("utf-8")
 
 
-@pytest.mark.parametrize(
-    ("fmt", "content_type", "extension"),
-    [
-        ("json", "application/json", "json"),
-        ("w3c", W3C_TYPE, "jsonld"),
-        ("csv", "text/csv; charset=utf-8", "csv"),
-    ],
-)
+@pytest.mark.parametrize(("fmt", "content_type", "extension"), FORMATS)
 def test_each_format_by_query_parameter(
     document, members, tagged, client_for, fmt, content_type, extension
 ):
@@ -102,6 +106,14 @@ def test_csv_export_has_one_row_per_live_tag(document, members, tagged, client_f
         ("text/csv", "text/csv; charset=utf-8"),
         ("application/ld+json", W3C_TYPE),
         (W3C_TYPE, W3C_TYPE),
+        (AIF_TYPE, AIF_TYPE),
+        ('application/json;profile="http://www.arg.dundee.ac.uk/aif"', AIF_TYPE),
+        ('application/json; profile="https://example.org/other"', "application/json"),
+        ("text/plain", "text/plain; charset=utf-8"),
+        ("application/graphml+xml", "application/graphml+xml"),
+        ("text/vnd.graphviz", "text/vnd.graphviz; charset=utf-8"),
+        ("image/svg+xml", "image/svg+xml"),
+        ("image/svg+xml;q=0.5, text/vnd.graphviz", "text/vnd.graphviz; charset=utf-8"),
         ("application/json", "application/json"),
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/json"),
         ("*/*", "application/json"),
@@ -126,7 +138,11 @@ def test_unknown_format_parameter_is_a_400_naming_the_formats(document, members,
     response = _get(client_for(members["viewer"]), document, "?format=xml")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"format": ["Unknown format 'xml'; use one of: csv, json, w3c."]}
+    assert response.json() == {
+        "format": [
+            "Unknown format 'xml'; use one of: aif, argdown, csv, dot, graphml, json, svg, w3c."
+        ]
+    }
 
 
 def test_unacceptable_accept_header_is_a_406_naming_the_formats(document, members, client_for):
@@ -134,8 +150,8 @@ def test_unacceptable_accept_header_is_a_406_naming_the_formats(document, member
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"
     detail = response.json()["detail"]
-    for name in ("json (application/json)", "w3c (application/ld+json", "csv (text/csv)"):
-        assert name in detail
+    for name, media_type, _ in FORMATS:
+        assert f"{name} ({media_type.split(';')[0]}" in detail
 
 
 def test_author_filter_keeps_one_persons_tags(document, members, tagged, client_for):
@@ -160,7 +176,7 @@ def test_author_filter_for_someone_without_tags_is_an_empty_export(
     assert data["total"] == 0
 
 
-@pytest.mark.parametrize("fmt", ["json", "w3c", "csv"])
+@pytest.mark.parametrize("fmt", [name for name, _, _ in FORMATS])
 def test_non_member_gets_a_json_404(document, members, client_for, fmt):
     response = _get(client_for(members["outsider"]), document, f"?format={fmt}")
     assert response.status_code == 404
@@ -211,3 +227,93 @@ def test_query_count_does_not_grow_with_the_tags(document, members, client_for):
     for i in range(10, 60):
         TagFactory(paragraph=paragraph, start=i, end=i + 5, author=authors[i % 3])
     assert count_queries() == few
+
+
+@pytest.fixture
+def mapped(document, members) -> dict:
+    """An argument map with an implicit statement, a linked argument and an undercut; the
+    curator accepted the claim and one premise."""
+    p0, p1 = document.paragraphs.order_by("position")
+    annotator = members["annotator"]
+    claim = TagFactory(paragraph=p1, start=0, end=5, author=annotator, decision="accepted")
+    evidence = TagFactory(
+        paragraph=p1, start=6, end=24, kind="evidence", author=annotator, decision="accepted"
+    )
+    implicit = Tag.objects.create(
+        document=document, quote="Shared words mean shared plans.", kind="claim", author=annotator
+    )
+    opinion = TagFactory(paragraph=p0, start=0, end=4, kind="opinion", author=members["curator"])
+    first = LinkFactory(source=evidence, target=claim, group="g", author=annotator)
+    second = LinkFactory(source=implicit, target=claim, group="g", author=annotator)
+    undercut = LinkFactory(
+        source=opinion, target=None, target_link=first, relation="undercuts", author=annotator
+    )
+    return {
+        "claim": claim,
+        "evidence": evidence,
+        "implicit": implicit,
+        "opinion": opinion,
+        "links": (first, second, undercut),
+    }
+
+
+def test_status_filter_keeps_the_accepted_layer(document, members, mapped, client_for):
+    client = client_for(members["viewer"])
+    response = _get(client, document, "?format=json&status=accepted")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-accepted.json"')
+    data = json.loads(_body(response))
+    assert [t["id"] for t in data["tags"]] == [mapped["claim"].pk, mapped["evidence"].pk]
+    assert {t["status"] for t in data["tags"]} == {"accepted"}
+    # Only the link between two accepted tags is left; the undercut's source is pending.
+    assert [lk["id"] for lk in data["links"]] == [mapped["links"][0].pk]
+
+
+def test_status_filter_takes_several_statuses(document, members, mapped, client_for):
+    client = client_for(members["viewer"])
+    data = json.loads(_body(_get(client, document, "?format=json&status=pending,accepted")))
+    assert len(data["tags"]) == 4
+    assert len(data["links"]) == 3
+    data = json.loads(_body(_get(client, document, "?format=json&status=rejected")))
+    assert data["tags"] == data["links"] == []
+
+
+@pytest.mark.parametrize(("fmt", "content_type", "extension"), FORMATS)
+def test_status_and_author_filters_hold_for_every_format(
+    document, members, mapped, client_for, fmt, content_type, extension
+):
+    client = client_for(members["viewer"])
+    accepted = _body(_get(client, document, f"?format={fmt}&status=accepted"))
+    everything = _body(_get(client, document, f"?format={fmt}"))
+    left_out = mapped["implicit"].quote
+    assert left_out in everything
+    assert left_out not in accepted
+    response = _get(client, document, f"?format={fmt}&author=curator&status=pending")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'-curator-pending.{extension}"')
+    assert left_out not in _body(response)
+
+
+def test_unknown_status_is_a_400_naming_the_statuses(document, members, client_for):
+    response = _get(client_for(members["viewer"]), document, "?format=aif&status=gold,accepted")
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": [
+            "Unknown status 'gold'; use one or more of pending, accepted, disputed, rejected, "
+            "separated by commas."
+        ]
+    }
+
+
+def test_the_map_formats_carry_the_whole_map(document, members, mapped, client_for):
+    client = client_for(members["viewer"])
+    aif = json.loads(_body(_get(client, document, "?format=aif")))
+    assert sorted(n["type"] for n in aif["nodes"]) == ["CA", "I", "I", "I", "I", "RA"]
+    assert len(aif["edges"]) == 5  # two premises in, one conclusion out; undercut in and out
+    implicit = next(n for n in aif["nodes"] if n.get("implicit"))
+    assert implicit["text"] == "Shared words mean shared plans."
+    argdown = _body(_get(client, document, "?format=argdown"))
+    assert "#implicit" in argdown
+    assert f"<Support {mapped['links'][0].pk}>" in argdown
+    svg = _body(_get(client, document, "?format=svg"))
+    assert f'href="http://testserver/documents/{document.pk}/#tag-{mapped["claim"].pk}"' in svg

@@ -8,8 +8,13 @@ import json
 import pytest
 
 from claims.exporters import EXPORTERS, UnknownFormat, get_exporter
+from claims.exporters.aif_export import AifExporter
+from claims.exporters.argdown_export import ArgdownExporter
 from claims.exporters.csv_export import CsvExporter
+from claims.exporters.dot_export import DotExporter
+from claims.exporters.graphml_export import GraphmlExporter
 from claims.exporters.json_export import JsonExporter
+from claims.exporters.svg_export import SvgExporter
 from claims.exporters.w3c import W3CExporter
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
@@ -168,12 +173,14 @@ GOLDEN_JSON = r"""{
       "paragraph": 0,
       "start": 0,
       "end": 11,
+      "implicit": false,
       "quote": "Cooperation",
       "prefix": "",
       "suffix": " on internal security is a break",
       "kind": "claim",
       "note": "",
       "author": "alice",
+      "status": "pending",
       "created_at": "2024-05-01T09:30:00+00:00",
       "updated_at": "2024-05-01T09:30:00+00:00"
     },
@@ -182,12 +189,14 @@ GOLDEN_JSON = r"""{
       "paragraph": 1,
       "start": 11,
       "end": 31,
+      "implicit": false,
       "quote": "agreed 🤝 to share 情报",
       "prefix": "Both sides<NBSP>",
       "suffix": " \"quickly\",\nand quietly.",
       "kind": "evidence",
       "note": "<p>See <a href=\"https://e.org/r\" rel=\"nofollow noopener\">this</a>.</p>",
       "author": "bob",
+      "status": "pending",
       "created_at": "2024-05-02T10:00:00.123456+00:00",
       "updated_at": "2024-05-03T08:15:00+00:00"
     },
@@ -196,12 +205,14 @@ GOLDEN_JSON = r"""{
       "paragraph": 1,
       "start": 32,
       "end": 54,
+      "implicit": false,
       "quote": "\"quickly\",\nand quietly",
       "prefix": "Both sides<NBSP>agreed 🤝 to share 情报 ",
       "suffix": ".",
       "kind": "opinion",
       "note": "",
       "author": "alice",
+      "status": "pending",
       "created_at": "2024-05-04T12:00:00+00:00",
       "updated_at": "2024-05-04T12:00:00+00:00"
     }
@@ -211,7 +222,9 @@ GOLDEN_JSON = r"""{
       "id": 21,
       "source": 12,
       "target": 11,
+      "target_link": null,
       "relation": "supports",
+      "group": "",
       "note": "",
       "author": "bob",
       "created_at": "2024-05-05T07:00:00+00:00",
@@ -221,7 +234,9 @@ GOLDEN_JSON = r"""{
       "id": 22,
       "source": 13,
       "target": 12,
+      "target_link": null,
       "relation": "attacks",
+      "group": "",
       "note": "<em>weak</em>",
       "author": "alice",
       "created_at": "2024-05-05T08:00:00+00:00",
@@ -265,16 +280,17 @@ def test_json_export_writes_characters_unescaped():
 
 
 GOLDEN_CSV = (
-    "id,document,paragraph,start,end,kind,quote,prefix,suffix,note,author,created_at,"
-    "updated_at,agree,disagree\r\n"
-    "11,3,0,0,11,claim,Cooperation,, on internal security is a break,,alice,"
-    "2024-05-01T09:30:00+00:00,2024-05-01T09:30:00+00:00,0,0\r\n"
-    "12,3,1,11,31,evidence,agreed 🤝 to share 情报,Both sides\u00a0,"
+    "id,document,paragraph,start,end,implicit,kind,quote,prefix,suffix,note,author,created_at,"
+    "updated_at,agree,disagree,status\r\n"
+    "11,3,0,0,11,false,claim,Cooperation,, on internal security is a break,,alice,"
+    "2024-05-01T09:30:00+00:00,2024-05-01T09:30:00+00:00,0,0,pending\r\n"
+    "12,3,1,11,31,false,evidence,agreed 🤝 to share 情报,Both sides\u00a0,"
     '" ""quickly"",\nand quietly.",'
     '"<p>See <a href=""https://e.org/r"" rel=""nofollow noopener"">this</a>.</p>",'
-    "bob,2024-05-02T10:00:00.123456+00:00,2024-05-03T08:15:00+00:00,1,0\r\n"
-    '13,3,1,32,54,opinion,"""quickly"",\nand quietly",Both sides\u00a0agreed 🤝 to share 情报 ,.,,'
-    "alice,2024-05-04T12:00:00+00:00,2024-05-04T12:00:00+00:00,0,1\r\n"
+    "bob,2024-05-02T10:00:00.123456+00:00,2024-05-03T08:15:00+00:00,1,0,pending\r\n"
+    '13,3,1,32,54,false,opinion,"""quickly"",\nand quietly",'
+    "Both sides\u00a0agreed 🤝 to share 情报 ,.,,"
+    "alice,2024-05-04T12:00:00+00:00,2024-05-04T12:00:00+00:00,0,1,pending\r\n"
 )
 
 
@@ -440,15 +456,241 @@ def test_registry_holds_each_format_once_with_its_media_type():
         "json": JsonExporter,
         "w3c": W3CExporter,
         "csv": CsvExporter,
+        "aif": AifExporter,
+        "argdown": ArgdownExporter,
+        "graphml": GraphmlExporter,
+        "dot": DotExporter,
+        "svg": SvgExporter,
     }
-    assert get_exporter("csv").media_type == "text/csv"
-    assert get_exporter("w3c").media_type == (
-        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
-    )
+    assert next(iter(EXPORTERS)) == "json"  # the default
+    assert {name: (e.media_type, e.extension) for name, e in EXPORTERS.items()} == {
+        "json": ("application/json", "json"),
+        "w3c": ('application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "jsonld"),
+        "csv": ("text/csv", "csv"),
+        "aif": ('application/json; profile="http://www.arg.dundee.ac.uk/aif"', "json"),
+        "argdown": ("text/plain", "argdown"),
+        "graphml": ("application/graphml+xml", "graphml"),
+        "dot": ("text/vnd.graphviz", "dot"),
+        "svg": ("image/svg+xml", "svg"),
+    }
 
 
 def test_unknown_format_names_the_known_ones():
-    with pytest.raises(UnknownFormat, match=r"'xml'; use one of: csv, json, w3c\.") as caught:
+    known = "aif, argdown, csv, dot, graphml, json, svg, w3c"
+    with pytest.raises(UnknownFormat, match=rf"'xml'; use one of: {known}\.") as caught:
         get_exporter("xml")
     assert isinstance(caught.value, ValueError)
-    assert caught.value.known == ["csv", "json", "w3c"]
+    assert caught.value.known == known.split(", ")
+
+
+# --- The argument map --------------------------------------------------------------------------
+
+M0 = 'India & China "agreed" to cooperate on internal security. Officials met twice in April.'
+M1 = (
+    "It is a breakthrough, says the author; critics call it a photo opportunity, "
+    "and agreements on paper are not results."
+)
+
+
+def _at(moment: int) -> datetime.datetime:
+    return datetime.datetime(2024, 5, 1, 9, moment, tzinfo=UTC)
+
+
+def _map_tag(tag_id: int, position: int, quote: str, **fields) -> TagRow:
+    text = (M0, M1)[position]
+    start = text.index(quote)
+    return _tag(
+        tag_id,
+        position,
+        text,
+        start,
+        start + len(quote),
+        created_at=_at(tag_id),
+        updated_at=_at(tag_id),
+        **fields,
+    )
+
+
+def make_map_snapshot(**changes) -> DocumentSnapshot:
+    """Return a small argument map: a claim, evidence, opinions, an implicit statement, a linked
+    argument of two premises (21, 22), a support (23), an attack (24) and an undercut of the
+    support (25)."""
+    fields = {
+        "id": 4,
+        "title": "India & China: a “breakthrough”",
+        "page_url": "https://claims.example/documents/4/",
+        "api_url": "https://claims.example/api/",
+        "paragraphs": (
+            ParagraphRow(id=100, position=0, text=M0),
+            ParagraphRow(id=101, position=1, text=M1),
+        ),
+        "tags": (
+            _map_tag(
+                11,
+                0,
+                'India & China "agreed" to cooperate on internal security',
+                kind="claim",
+                note="",
+                author="alice",
+                status="accepted",
+            ),
+            _map_tag(
+                12,
+                0,
+                "Officials met twice in April",
+                kind="evidence",
+                note="<p>Two <em>meetings</em>.</p>",
+                author="bob",
+                status="accepted",
+            ),
+            _map_tag(
+                13,
+                1,
+                "It is a breakthrough",
+                kind="opinion",
+                note="",
+                author="alice",
+                status="disputed",
+            ),
+            _map_tag(
+                14,
+                1,
+                "critics call it a photo opportunity",
+                kind="opinion",
+                note="",
+                author="bob",
+            ),
+            _map_tag(
+                16,
+                1,
+                "agreements on paper are not results",
+                kind="opinion",
+                note="",
+                author="carol",
+            ),
+            TagRow(
+                id=15,
+                paragraph_id=None,
+                paragraph_position=None,
+                start=None,
+                end=None,
+                quote="Officials who meet twice in a month mean to agree.",
+                prefix="",
+                suffix="",
+                kind="claim",
+                note="",
+                author="bob",
+                created_at=_at(15),
+                updated_at=_at(15),
+            ),
+        ),
+        "links": (
+            LinkRow(
+                id=21,
+                source_id=12,
+                target_id=11,
+                relation="supports",
+                note="",
+                author="bob",
+                group="meetings",
+                created_at=_at(21),
+                updated_at=_at(21),
+            ),
+            LinkRow(
+                id=22,
+                source_id=15,
+                target_id=11,
+                relation="supports",
+                note="",
+                author="bob",
+                group="meetings",
+                created_at=_at(22),
+                updated_at=_at(22),
+            ),
+            LinkRow(
+                id=23,
+                source_id=11,
+                target_id=13,
+                relation="supports",
+                note="",
+                author="alice",
+                created_at=_at(23),
+                updated_at=_at(23),
+            ),
+            LinkRow(
+                id=24,
+                source_id=14,
+                target_id=13,
+                relation="attacks",
+                note="<p>Cheap shot.</p>",
+                author="bob",
+                created_at=_at(24),
+                updated_at=_at(24),
+            ),
+            LinkRow(
+                id=25,
+                source_id=16,
+                target_id=None,
+                target_link_id=23,
+                relation="undercuts",
+                note="",
+                author="carol",
+                created_at=_at(25),
+                updated_at=_at(25),
+            ),
+        ),
+        "reviews": (),
+    }
+    fields.update(changes)
+    return DocumentSnapshot(**fields)
+
+
+IMPLICIT = "Officials who meet twice in a month mean to agree."
+
+
+def test_json_export_writes_implicit_statements_undercuts_and_groups():
+    data = json.loads(export("json", make_map_snapshot()))
+    implicit = next(t for t in data["tags"] if t["id"] == 15)
+    assert implicit["implicit"] is True
+    assert (implicit["paragraph"], implicit["start"], implicit["end"]) == (None, None, None)
+    assert (implicit["quote"], implicit["prefix"], implicit["suffix"]) == (IMPLICIT, "", "")
+    assert [t["implicit"] for t in data["tags"]] == [False] * 5 + [True]
+    assert [t["status"] for t in data["tags"]][:3] == ["accepted", "accepted", "disputed"]
+    links = {lk["id"]: lk for lk in data["links"]}
+    assert {k: links[25][k] for k in ("source", "target", "target_link", "relation")} == {
+        "source": 16,
+        "target": None,
+        "target_link": 23,
+        "relation": "undercuts",
+    }
+    assert [links[i]["group"] for i in (21, 22, 23)] == ["meetings", "meetings", ""]
+    assert links[23]["target_link"] is None
+
+
+def test_csv_export_leaves_the_offsets_of_an_implicit_statement_blank():
+    rows = list(csv.DictReader(io.StringIO(export("csv", make_map_snapshot()), newline="")))
+    implicit = rows[-1]
+    assert implicit["id"] == "15"
+    assert (implicit["paragraph"], implicit["start"], implicit["end"]) == ("", "", "")
+    assert (implicit["implicit"], implicit["quote"]) == ("true", IMPLICIT)
+    assert [r["implicit"] for r in rows[:-1]] == ["false"] * 5
+    assert [r["status"] for r in rows] == [
+        "accepted",
+        "accepted",
+        "disputed",
+        "pending",
+        "pending",
+        "pending",
+    ]
+
+
+def test_w3c_export_targets_the_page_for_an_implicit_statement():
+    items = json.loads(export("w3c", make_map_snapshot()))["first"]["items"]
+    implicit = items[-1]
+    assert implicit["id"] == "https://claims.example/api/tags/15/"
+    assert implicit["target"] == "https://claims.example/documents/4/"
+    assert implicit["body"] == [
+        {"type": "TextualBody", "purpose": "classifying", "value": "claim"},
+        {"type": "TextualBody", "purpose": "describing", "value": IMPLICIT},
+    ]
+    assert all(item["target"]["type"] == "SpecificResource" for item in items[:-1])

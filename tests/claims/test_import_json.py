@@ -12,7 +12,7 @@ from claims.exporters.base import UnknownFormat
 from claims.importers import IMPORTERS, get_importer
 from claims.importers.json_import import MAX_ERRORS, JsonImporter
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_formats import export, make_snapshot
+from tests.claims.test_export_formats import export, make_map_snapshot, make_snapshot
 
 
 def as_imported(snapshot: DocumentSnapshot) -> DocumentSnapshot:
@@ -32,6 +32,12 @@ def as_imported(snapshot: DocumentSnapshot) -> DocumentSnapshot:
 
 def good_data() -> dict:
     return json.loads(export("json", make_snapshot()))
+
+
+def map_data() -> dict:
+    """The map snapshot's export: tags[5] is implicit (id 15); links[4] (id 25) undercuts
+    links[2] (id 23); links[0] and links[1] (ids 21, 22) are the group "meetings"."""
+    return json.loads(export("json", make_map_snapshot()))
 
 
 def load(data: object) -> DocumentSnapshot:
@@ -56,6 +62,38 @@ def changed(edit) -> dict:
 
 def test_an_export_loads_back_to_the_same_snapshot():
     assert load(good_data()) == as_imported(make_snapshot())
+
+
+def test_a_map_with_implicit_statements_undercuts_and_groups_loads_back():
+    snapshot = load(map_data())
+    assert snapshot == as_imported(make_map_snapshot())
+    implicit = snapshot.tags[5]
+    assert implicit.implicit
+    assert (implicit.prefix, implicit.suffix) == ("", "")
+    assert snapshot.links[4].target_link_id == 23
+
+
+def test_a_hand_written_implicit_statement_needs_no_offsets_or_status():
+    data = map_data()
+    for key in ("paragraph", "start", "end", "prefix", "suffix", "status"):
+        del data["tags"][5][key]
+    tag = load(data).tags[5]
+    assert (tag.paragraph_id, tag.start, tag.end, tag.status) == (None, None, None, "pending")
+
+
+def test_an_undercut_may_come_before_the_link_it_undercuts():
+    data = map_data()
+    data["links"].insert(0, data["links"].pop(4))
+    assert [lk.id for lk in load(data).links] == [25, 21, 22, 23, 24]
+
+
+def test_older_files_without_the_new_fields_still_load():
+    data = good_data()
+    for tag in data["tags"]:
+        del tag["implicit"], tag["status"]
+    for link in data["links"]:
+        del link["target_link"], link["group"]
+    assert load(data) == as_imported(make_snapshot())
 
 
 def test_review_counts_are_recomputed_from_the_reviews():
@@ -95,10 +133,11 @@ def test_paragraphs_may_come_in_any_order():
 
 
 def test_registry_knows_json_and_names_it_for_unknown_formats():
-    assert set(IMPORTERS) == {"json"}
-    assert isinstance(get_importer("json"), JsonImporter)
-    with pytest.raises(UnknownFormat, match="use one of: json"):
+    assert isinstance(IMPORTERS["json"], JsonImporter)
+    assert get_importer("json") is IMPORTERS["json"]
+    with pytest.raises(UnknownFormat, match=r"use one of: .*json") as caught:
         get_importer("csv")
+    assert caught.value.known == sorted(IMPORTERS)
 
 
 @pytest.mark.parametrize(
@@ -303,6 +342,122 @@ CASES = {
 def test_each_problem_is_named_by_its_place(case):
     edit, expected = case
     assert problems(changed(edit)) == expected
+
+
+def _undercut_circle(d: dict) -> None:
+    # 23 undercuts 25, which undercuts 23.
+    d["links"][2].update(relation="undercuts", target=None, target_link=25)
+
+
+MAP_CASES = {
+    "implicit with a paragraph": (
+        lambda d: d["tags"][5].update(paragraph=0, start=0),
+        {
+            "tags[5].paragraph": ["An implicit statement has no paragraph: leave it null or out."],
+            "tags[5].start": ["An implicit statement has no start: leave it null or out."],
+        },
+    ),
+    "implicit without text": (
+        lambda d: d["tags"][5].update(quote=" \n"),
+        {"tags[5].quote": ["An implicit statement needs its text in quote."]},
+    ),
+    "implicit not a flag": (
+        lambda d: d["tags"][5].update(implicit="yes"),
+        {"tags[5].implicit": ["This should be true or false, not a string."]},
+    ),
+    "no span and no flag": (
+        lambda d: d["tags"][5].pop("implicit"),
+        {
+            f"tags[5].{key}": [
+                "This should be a whole number, not null. An implicit statement (no span) says "
+                '"implicit": true.'
+            ]
+            for key in ("paragraph", "start", "end")
+        },
+    ),
+    "unknown status": (
+        lambda d: d["tags"][0].update(status="gold"),
+        {"tags[0].status": ["'gold' is not one of: pending, accepted, disputed, rejected."]},
+    ),
+    "undercut with a target tag": (
+        lambda d: d["links"][4].update(target=11),
+        {
+            "links[4].target": [
+                "An undercut attacks a link, not a tag: give target_link and leave target null."
+            ]
+        },
+    ),
+    "undercut without a target link": (
+        lambda d: d["links"][4].update(target_link=None),
+        {"links[4].target_link": ["An undercut needs target_link (a link id)."]},
+    ),
+    "support of a link": (
+        lambda d: d["links"][2].update(target_link=21),
+        {
+            "links[2].target_link": [
+                "A link that supports points at a tag: give target and leave target_link null "
+                "(only an undercut targets a link)."
+            ]
+        },
+    ),
+    "attack without a target": (
+        lambda d: d["links"][3].update(target=None),
+        {"links[3].target": ["A link that attacks needs a target tag."]},
+    ),
+    "undercut of a missing link": (
+        lambda d: d["links"][4].update(target_link=99),
+        {"links[4].target_link": ["There is no link with id 99 in this file."]},
+    ),
+    "undercut of itself": (
+        lambda d: d["links"][4].update(target_link=25),
+        {"links[4].target_link": ["A link cannot undercut itself."]},
+    ),
+    "undercuts in a circle": (
+        _undercut_circle,
+        {
+            "links[2].target_link": ["Links undercut each other in a circle: links[2], links[4]."],
+            "links[4].target_link": ["Links undercut each other in a circle: links[4], links[2]."],
+        },
+    ),
+    "undercut of a refused link": (
+        # The refusal of link 23 is the news; its undercut is dropped without a word.
+        lambda d: d["links"][2].update(relation="refutes"),
+        {"links[2].relation": ["'refutes' is not one of: supports, attacks, undercuts."]},
+    ),
+    "same undercut twice": (
+        lambda d: d["links"].append({**d["links"][4], "id": 26}),
+        {"links[5]": ["links[4] already makes this undercut by this author."]},
+    ),
+    "group across targets": (
+        lambda d: d["links"][3].update(group="meetings"),
+        {
+            "links[3].group": [
+                "Group 'meetings' already joins premises that supports another target "
+                "(links[0]); a linked argument has one target and one relation."
+            ]
+        },
+    ),
+    "premise twice in a group": (
+        lambda d: d["links"].append({**d["links"][0], "id": 26, "author": "alice"}),
+        {"links[5].group": ["Tag 12 is already a premise of group 'meetings'."]},
+    ),
+    "group too long": (
+        lambda d: d["links"][0].update(group="g" * 65),
+        {"links[0].group": ["A group name has at most 64 characters."]},
+    ),
+    "group not text": (
+        lambda d: d["links"][0].update(group=1),
+        {"links[0].group": ["This should be a string, not a number."]},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MAP_CASES.values(), ids=MAP_CASES.keys())
+def test_each_problem_of_a_map_is_named_by_its_place(case):
+    edit, expected = case
+    data = map_data()
+    edit(data)
+    assert problems(data) == expected
 
 
 def test_every_problem_is_reported_at_once():
