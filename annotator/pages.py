@@ -1,14 +1,25 @@
-"""The server-rendered pages: home, and a document to read and annotate."""
+"""The server-rendered pages: home, a document to read and annotate, its review and agreement."""
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Project
-from annotator.selectors import documents_with_tag_counts_for, paragraphs_for, roles_of
-from claims.models import TagKind
-from claims.selectors import tag_page_rows
+from annotator.selectors import (
+    documents_for,
+    documents_with_tag_counts_for,
+    paragraphs_for,
+    roles_of,
+)
+from claims.agreement import PLURALS
+from claims.agreement_chart import render_chart
+from claims.agreement_views import document_agreement
+from claims.models import TagKind, TagStatus
+from claims.selectors import review_rows, status_counts_by_document, tag_page_rows
 
 
 @login_required
@@ -18,7 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
     projects = list(Project.objects.filter(pk__in=roles.keys()).order_by("name"))
     documents = documents_with_tag_counts_for(request.user).order_by("project_id", "id")
     by_project: dict[int, list] = {p.pk: [] for p in projects}
+    statuses = status_counts_by_document(d.pk for d in documents)
     for document in documents:
+        document.status_counts = statuses[document.pk]
         by_project[document.project_id].append(document)
     rows = [{"project": p, "role": roles[p.pk], "documents": by_project[p.pk]} for p in projects]
     return render(request, "annotator/home.html", {"rows": rows})
@@ -54,5 +67,94 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": tags,
             "config": config,
             "kinds": TagKind,
+        },
+    )
+
+
+@login_required
+def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review other people's tags one at a time; curators also decide each tag's status."""
+    paragraphs = list(paragraphs_for(request.user).filter(document_id=pk).order_by("position"))
+    if not paragraphs:
+        raise Http404("No such document.")
+    document = paragraphs[0].document
+    project = document.project
+    role = roles_of(request.user).get(document.project_id)
+    config = {
+        "documentId": document.pk,
+        "user": request.user.get_username(),
+        "canReview": role in CONTRIBUTING_ROLES,
+        "canCurate": role in CURATING_ROLES,
+        "api": {"tags": reverse("tag-list"), "reviews": reverse("review-list")},
+        "kinds": [{"value": k.value, "label": k.label} for k in TagKind],
+        "paragraphs": [{"id": p.pk, "position": p.position, "text": p.text} for p in paragraphs],
+    }
+    return render(
+        request,
+        "claims/review.html",
+        {
+            "document": document,
+            "project": project,
+            "role": role,
+            "config": config,
+            "tags": review_rows(document_id=pk, user=request.user),
+            "statuses": TagStatus,
+        },
+    )
+
+
+def _cell(measures: dict[str, Any], key: str) -> dict[str, str]:
+    """A measure as the agreement page prints it: the figure, or a dash and the reason."""
+    value = measures.get(key)
+    if value is None:
+        return {"text": "—", "reason": measures.get(f"{key}_reason", "")}
+    return {"text": f"{round(value, 2) + 0.0:.2f}", "reason": ""}
+
+
+@login_required
+def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compare the annotators of a document: tables per pair and per kind, a chart, a reading."""
+    document = get_object_or_404(documents_for(request.user), pk=pk)
+    result = document_agreement(document)
+    pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1"]
+    pairs = [
+        {"a": p["a"], "b": p["b"], "cells": [_cell(p, key) for key in pair_keys]}
+        for p in result["pairs"]
+    ]
+    summary_keys = ["krippendorff_alpha", "span_f1_exact", "span_f1_overlap"]
+    kinds = [
+        {
+            "name": PLURALS.get(kind, kind).capitalize(),
+            "cells": [_cell(measures, key) for key in summary_keys],
+            "pairs": [
+                {
+                    "a": p["a"],
+                    "b": p["b"],
+                    "cells": [
+                        _cell(p, key) for key in ["span_f1_exact", "span_f1_overlap", "cohen_kappa"]
+                    ],
+                }
+                for p in measures["pairs"]
+            ],
+        }
+        for kind, measures in result["by_kind"].items()
+    ]
+    overall = {
+        "name": "All kinds",
+        "cells": [_cell(result["overall"], key) for key in summary_keys],
+    }
+    return render(
+        request,
+        "claims/agreement.html",
+        {
+            "document": document,
+            "project": document.project,
+            "result": result,
+            "pairs": pairs,
+            "overall": overall,
+            "kinds": kinds,
+            "link_f1": _cell(result["overall"], "link_f1"),
+            # render_chart escapes every name and figure it writes into the SVG.
+            "chart": mark_safe(render_chart(result)),  # noqa: S308
         },
     )
