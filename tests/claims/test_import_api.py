@@ -12,7 +12,9 @@ from django.core.management import CommandError, call_command
 
 from annotator.models import Document, Membership, Project
 from claims.importing import annotations_import
-from claims.models import Link, Review, Tag
+from claims.models import HistoryEntry, Link, Review, Tag
+from claims.selectors import document_snapshot
+from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, TagRow
 from tests.claims.test_export_formats import make_snapshot
 from tests.factories import (
     LinkFactory,
@@ -116,9 +118,12 @@ def test_export_import_export_gives_the_same_file_apart_from_ids(source, target)
     assert body["report"] == {
         "paragraphs": 2,
         "tags": 3,
+        "implicit": 0,
         "links": 2,
         "reviews": 2,
         "members_added": ["alice", "bob"],
+        "skipped": [],
+        "adjusted": [],
     }
     new = Document.objects.get(pk=body["document"])
     assert new.project == target["project"]
@@ -350,6 +355,238 @@ def test_service_keeps_the_times_of_the_file(people):
     review = Review.objects.get(tag__document=result.document, verdict="disagree")
     assert review.updated_at == snapshot.reviews[1].updated_at
     assert result.document.created_by is None
+
+
+# --- Implicit statements, undercuts and linked arguments ---------------------------------------
+
+MAP_TEXT = "India and China agreed to share intelligence. Critics call it talk."
+
+
+def map_snapshot(links: tuple[LinkRow, ...] | None = None) -> DocumentSnapshot:
+    """One paragraph, two passages and an implicit statement, a linked argument of two
+    premises, an undercut of its first link and an undercut of that undercut. The undercuts
+    come first, so the service has to create the links they attack before them."""
+    text = MAP_TEXT
+    claim_end = text.index(".") + 1
+    critics = text.index("Critics")
+
+    def tag(tag_id: int, start: int | None, end: int | None, kind: str, quote: str = "") -> TagRow:
+        passage = start is not None
+        return TagRow(
+            id=tag_id,
+            paragraph_id=7 if passage else None,
+            paragraph_position=0 if passage else None,
+            start=start,
+            end=end,
+            quote=text[start:end] if passage else quote,
+            prefix=text[max(0, start - 32) : start] if passage else "",
+            suffix=text[end : end + 32] if passage else "",
+            kind=kind,
+            note="",
+            author="alice",
+        )
+
+    if links is None:
+        links = (
+            LinkRow(40, 3, None, "undercuts", "", "bob", target_link_id=30),
+            LinkRow(30, 2, None, "undercuts", "<em>why?</em>", "bob", target_link_id=10),
+            LinkRow(10, 1, 2, "supports", "", "alice", group="both"),
+            LinkRow(20, 3, 2, "supports", "", "alice", group="both"),
+        )
+    return DocumentSnapshot(
+        id=None,
+        title="A map",
+        paragraphs=(ParagraphRow(id=7, position=0, text=text),),
+        tags=(
+            tag(1, 0, claim_end, "evidence"),
+            tag(2, critics, len(text), "claim"),
+            tag(3, None, None, "evidence", quote="Sharing intelligence is cooperation."),
+        ),
+        links=links,
+    )
+
+
+def test_service_recreates_implicit_statements_undercuts_and_groups(people):
+    result = annotations_import(actor=None, project=ProjectFactory(), snapshot=map_snapshot())
+    assert result.report()["implicit"] == 1
+    implicit = Tag.objects.get(document=result.document, paragraph__isnull=True)
+    assert (implicit.start, implicit.end, implicit.quote) == (
+        None,
+        None,
+        "Sharing intelligence is cooperation.",
+    )
+    links = {
+        lk.source.quote[:7]: lk for lk in Link.objects.filter(source__document=result.document)
+    }
+    grouped = Link.objects.filter(source__document=result.document, group="both")
+    assert {lk.source.quote[:7] for lk in grouped} == {"India a", "Sharing"}
+    first = grouped.get(source__quote__startswith="India")
+    undercut = Link.objects.get(target_link=first)
+    assert (undercut.relation, undercut.target, undercut.source.quote[:7]) == (
+        "undercuts",
+        None,
+        "Critics",
+    )
+    assert undercut.note == "<em>why?</em>"
+    deeper = Link.objects.get(target_link=undercut)
+    assert deeper.source == implicit
+    assert len(links) == 3  # by source: the implicit statement makes two links
+
+
+def test_service_gives_back_the_same_snapshot(people):
+    snapshot = map_snapshot()
+    result = annotations_import(actor=None, project=ProjectFactory(), snapshot=snapshot)
+    again = document_snapshot(result.document)
+    tag_of = {t.id: t.quote for t in again.tags}
+    link_of = {lk.id: lk for lk in again.links}
+
+    def link_key(lk: LinkRow, quote_of: dict, links: dict) -> tuple:
+        target = (
+            quote_of[lk.target_id]
+            if lk.target_id is not None
+            else link_key(links[lk.target_link_id], quote_of, links)
+        )
+        return (quote_of[lk.source_id], lk.relation, target, lk.group, lk.note, lk.author)
+
+    want_tags = {t.id: t.quote for t in snapshot.tags}
+    want_links = {lk.id: lk for lk in snapshot.links}
+    assert sorted(
+        (t.quote, t.paragraph_position, t.start, t.end, t.kind, t.implicit) for t in again.tags
+    ) == sorted(
+        (t.quote, t.paragraph_position, t.start, t.end, t.kind, t.implicit) for t in snapshot.tags
+    )
+    assert sorted(link_key(lk, tag_of, link_of) for lk in again.links) == sorted(
+        link_key(lk, want_tags, want_links) for lk in snapshot.links
+    )
+
+
+def test_service_records_the_import_in_the_history(people):
+    project = ProjectFactory()
+    curator = MembershipFactory(project=project, role="curator").user
+    result = annotations_import(actor=curator, project=project, snapshot=map_snapshot())
+    entries = HistoryEntry.objects.filter(project=project)
+    assert sorted(entries.values_list("entity", flat=True)) == ["link"] * 4 + ["tag"] * 3
+    assert {(e.action, e.actor_id, e.comment) for e in entries} == {
+        ("create", curator.pk, "Imported.")
+    }
+    undercut = Link.objects.get(
+        source__document=result.document, target_link__isnull=False, source__paragraph__isnull=False
+    )
+    entry = entries.get(entity="link", object_id=undercut.pk)
+    assert entry.after["target_link_id"] == undercut.target_link_id
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        (
+            (LinkRow(10, 1, None, "undercuts", "", "alice", target_link_id=99),),
+            {"links[0].target_link": ["There is no link with id 99 here."]},
+        ),
+        (
+            (
+                LinkRow(10, 1, 2, "supports", "", "alice"),
+                LinkRow(11, 3, None, "undercuts", "", "alice", target_link_id=12),
+                LinkRow(12, 2, None, "undercuts", "", "alice", target_link_id=11),
+            ),
+            {
+                "links[1].target_link": [
+                    "These links undercut each other in a circle: links[1], links[2]."
+                ],
+                "links[2].target_link": [
+                    "These links undercut each other in a circle: links[2], links[1]."
+                ],
+            },
+        ),
+        (
+            (LinkRow(10, 1, None, "undercuts", "", "alice", target_link_id=10),),
+            {"links[0].target_link": ["A link cannot undercut itself."]},
+        ),
+        (
+            (
+                LinkRow(10, 1, 2, "supports", "", "alice", group="g"),
+                LinkRow(11, 3, 1, "supports", "", "alice", group="g"),
+            ),
+            {
+                "links[1].group": [
+                    "Group 'g' of links[0] has another target or relation; the premises of a "
+                    "linked argument share their target and relation."
+                ]
+            },
+        ),
+        (
+            (
+                LinkRow(10, 1, 2, "supports", "", "alice", group="g"),
+                LinkRow(11, 1, 2, "supports", "", "bob", group="g"),
+            ),
+            {"links[1].group": ["This tag is already a premise of that linked argument."]},
+        ),
+        (
+            (
+                LinkRow(10, 1, 2, "supports", "", "alice"),
+                LinkRow(11, 1, 2, "supports", "", "alice"),
+            ),
+            {"links[1]": ["links[0] already makes this link."]},
+        ),
+        (
+            (LinkRow(10, 1, None, "supports", "", "alice"),),
+            {"links[0]": ["A link needs a target tag, or (an undercut) a target link."]},
+        ),
+        (
+            (LinkRow(10, 1, 2, "undercuts", "", "alice", target_link_id=10),),
+            {"links[0]": ["Give a target tag or a target link, not both."]},
+        ),
+        (
+            (
+                LinkRow(10, 1, 2, "supports", "", "alice"),
+                LinkRow(11, 3, 2, "attacks", "", "alice"),
+                LinkRow(12, 3, None, "supports", "", "alice", target_link_id=10),
+            ),
+            {"links[2].target": ["A link that supports needs a target tag."]},
+        ),
+    ],
+    ids=[
+        "missing link",
+        "circle",
+        "itself",
+        "group with two targets",
+        "premise twice in a group",
+        "same link twice",
+        "no target",
+        "two targets",
+        "supports a link",
+    ],
+)
+def test_service_refuses_bad_links_and_writes_nothing(people, links, expected):
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        annotations_import(actor=None, project=ProjectFactory(), snapshot=map_snapshot(links))
+    assert caught.value.message_dict == expected
+    assert counts() == before
+
+
+def test_service_refuses_the_same_span_twice_and_an_empty_implicit_statement(people):
+    snapshot = map_snapshot(links=())
+    twice = dataclasses.replace(snapshot.tags[0], id=4)
+    empty = dataclasses.replace(snapshot.tags[2], id=5, quote="  ")
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        annotations_import(
+            actor=None,
+            project=ProjectFactory(),
+            snapshot=dataclasses.replace(snapshot, tags=(*snapshot.tags, twice)),
+        )
+    assert caught.value.message_dict == {
+        "tags[3]": ["tags[0] already tags this span with this kind."]
+    }
+    with pytest.raises(ValidationError) as caught:
+        annotations_import(
+            actor=None,
+            project=ProjectFactory(),
+            snapshot=dataclasses.replace(snapshot, tags=(*snapshot.tags, empty)),
+        )
+    assert caught.value.message_dict == {"tags[3].quote": ["An implicit statement needs its text."]}
+    assert counts() == before
 
 
 # --- manage.py import_annotations --------------------------------------------------------------

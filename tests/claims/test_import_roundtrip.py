@@ -151,19 +151,29 @@ def _utc(value: str | None) -> str | None:
 
 
 def _without_ids(text: str) -> dict:
-    """Parse an export with ids replaced by positions and times put in UTC."""
+    """Parse an export with ids replaced by positions and times put in UTC.
+
+    A tag's status is left out: it is derived from the reviews and the project's thresholds,
+    and an import does not read it back.
+    """
     data = json.loads(text)
     for key in ("tags", "links", "reviews"):
         for row in data[key]:
             row["created_at"], row["updated_at"] = _utc(row["created_at"]), _utc(row["updated_at"])
     tag_number = {tag["id"]: i for i, tag in enumerate(data["tags"])}
+    tag_number[None] = None
+    link_number = {link["id"]: i for i, link in enumerate(data["links"])}
+    link_number[None] = None
     for i, row in enumerate(data["tags"]):
         row["id"] = i
+        row.pop("status", None)
     for key, refs in (("links", ("source", "target")), ("reviews", ("tag",))):
         for i, row in enumerate(data[key]):
             row["id"] = i
             for ref in refs:
                 row[ref] = tag_number[row[ref]]
+            if "target_link" in row:
+                row["target_link"] = link_number[row["target_link"]]
     return data
 
 
@@ -200,3 +210,133 @@ def test_import_into_the_database_and_export_again(snapshot):
     assert {**got, "reviews": None} == {**expected, "reviews": None}
     key = json.dumps
     assert sorted(map(key, got["reviews"])) == sorted(map(key, expected["reviews"]))
+
+
+# --- The service alone: implicit statements, undercuts and linked arguments -------------------
+
+SAFE_NOTES = st.sampled_from(["", "plain words", "<p>A <em>note</em>.</p>"])
+
+
+@st.composite
+def maps(draw) -> DocumentSnapshot:
+    """Draw a document whose map uses everything: passages and implicit statements, supports
+    and attacks in linked-argument groups, undercuts (of undercuts too), links in any order."""
+    paragraphs = tuple(
+        ParagraphRow(id=10 + i, position=i, text=text)
+        for i, text in enumerate(draw(st.lists(paragraph_texts, min_size=1, max_size=3)))
+    )
+    tags, spans = [], set()
+    for tag_id in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["claim", "evidence", "opinion"]))
+        author = draw(st.sampled_from(PEOPLE))
+        common = {"id": tag_id, "kind": kind, "author": author, "note": draw(SAFE_NOTES)}
+        if draw(st.booleans()):
+            tags.append(
+                TagRow(
+                    paragraph_id=None,
+                    paragraph_position=None,
+                    start=None,
+                    end=None,
+                    quote=draw(paragraph_texts),
+                    prefix="",
+                    suffix="",
+                    **common,
+                )
+            )
+            continue
+        paragraph = draw(st.sampled_from(paragraphs))
+        start = draw(st.integers(0, len(paragraph.text) - 1))
+        end = draw(st.integers(start + 1, len(paragraph.text)))
+        if (paragraph.id, start, end, kind, author) in spans:
+            continue
+        spans.add((paragraph.id, start, end, kind, author))
+        tags.append(
+            TagRow(
+                paragraph_id=paragraph.id,
+                paragraph_position=paragraph.position,
+                start=start,
+                end=end,
+                quote=paragraph.text[start:end],
+                prefix=paragraph.text[max(0, start - 32) : start],
+                suffix=paragraph.text[end : end + 32],
+                **common,
+            )
+        )
+    links: list[LinkRow] = []
+    seen: set[tuple] = set()
+    groups: dict[str, tuple] = {}
+    members: dict[str, set[int]] = {}
+    for link_id in range(draw(st.integers(0, 8)) if len(tags) > 1 else 0):
+        source = draw(st.sampled_from(tags))
+        author = draw(st.sampled_from(PEOPLE))
+        if links and draw(st.booleans()):
+            target_link = draw(st.sampled_from(links)).id
+            target, relation = None, "undercuts"
+        else:
+            target = draw(st.sampled_from([t for t in tags if t.id != source.id])).id
+            target_link, relation = None, draw(st.sampled_from(["supports", "attacks"]))
+        group = draw(st.sampled_from(["", "", "g1", "g2"]))
+        if group and (
+            groups.setdefault(group, (target, target_link, relation))
+            != (target, target_link, relation)
+            or source.id in members.setdefault(group, set())
+        ):
+            group = ""
+        key = (source.id, target, target_link, relation, author)
+        if key in seen:
+            continue
+        seen.add(key)
+        if group:
+            members[group].add(source.id)
+        links.append(
+            LinkRow(
+                id=100 + link_id,
+                source_id=source.id,
+                target_id=target,
+                target_link_id=target_link,
+                relation=relation,
+                group=group,
+                note=draw(SAFE_NOTES),
+                author=author,
+            )
+        )
+    return DocumentSnapshot(
+        id=None,
+        title="A map",
+        paragraphs=paragraphs,
+        tags=tuple(tags),
+        links=tuple(draw(st.permutations(links))),
+    )
+
+
+def _canonical(snapshot: DocumentSnapshot) -> tuple[list, list]:
+    """Return the tags and links without ids: each link names its ends by what they are."""
+    tags = {
+        t.id: (t.paragraph_position, t.start, t.end, t.quote, t.kind, t.author, t.note)
+        for t in snapshot.tags
+    }
+    links = {lk.id: lk for lk in snapshot.links}
+
+    def link_key(lk: LinkRow) -> tuple:
+        target = (
+            tags[lk.target_id] if lk.target_id is not None else link_key(links[lk.target_link_id])
+        )
+        return (tags[lk.source_id], lk.relation, target, lk.group, lk.note, lk.author)
+
+    return sorted(tags.values(), key=repr), sorted(map(link_key, links.values()), key=repr)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(snapshot=maps())
+def test_the_service_recreates_any_map_exactly(snapshot):
+    for name in PEOPLE:
+        UserFactory(username=name)
+    result = annotations_import(actor=None, project=ProjectFactory(), snapshot=snapshot)
+    again = document_snapshot(result.document)
+    assert _canonical(again) == _canonical(snapshot)
+    assert result.implicit == sum(t.implicit for t in snapshot.tags)
