@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from annotator import api_views as views
 from claims.agreement_views import DocumentAgreementView
+from claims.map_views import DocumentMapView
 from claims.views import DocumentExportView, ProjectImportView
 
 router = SimpleRouter()
@@ -23,6 +24,7 @@ urlpatterns = [
     path(
         "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
     ),
+    path("documents/<int:pk>/map/", DocumentMapView.as_view(), name="document-map-api"),
     path("", include(router.urls)),
     path("", include("claims.urls")),
 ]

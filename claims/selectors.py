@@ -10,6 +10,8 @@ from django.db.models.functions import Length
 
 from annotator.models import CURATING_ROLES, Document, Paragraph
 from claims.agreement import LinkSpan, Span
+from claims.argmap.from_snapshot import map_from_snapshot
+from claims.argmap.graph import ArgumentMap
 from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagStatus
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
@@ -414,4 +416,30 @@ def agreement_inputs(document: Document) -> AgreementInputs:
         paragraph_lengths=lengths,
         skipped_tags=skipped_tags,
         skipped_links=skipped_links,
+    )
+
+
+# --- The argument map -----------------------------------------------------------------------
+
+
+def argument_map(
+    document: Document, *, author: str | None = None, statuses: Collection[str] | None = None
+) -> ArgumentMap:
+    """Read a document's argument map in a fixed number of queries, whatever its size.
+
+    Built from :func:`document_snapshot` so the map page, its API and the map exports keep
+    the same tags and links: ``author`` keeps one person's tags and links, ``statuses`` the
+    tags of those statuses (links only between kept tags).
+    """
+    snapshot = document_snapshot(document, author=author, statuses=statuses)
+    return map_from_snapshot(snapshot)
+
+
+def tag_authors(document: Document) -> list[str]:
+    """The usernames of the people with live tags in a document, sorted (one query)."""
+    return sorted(
+        Tag.objects.filter(document=document)
+        .values_list("author__username", flat=True)
+        .distinct()
+        .order_by()
     )

@@ -186,6 +186,14 @@ CASES = [
     Case(
         "document agreement", "get", lambda w, r: f"/api/documents/{w.document.pk}/agreement/", READ
     ),
+    # The argument map: every member reads it, in every view.
+    Case("document map", "get", lambda w, r: f"/api/documents/{w.document.pk}/map/", READ),
+    Case(
+        "document map, one author, accepted only",
+        "get",
+        lambda w, r: f"/api/documents/{w.document.pk}/map/?author=third&status=accepted",
+        READ,
+    ),
     Case(
         "project review thresholds",
         "patch",
