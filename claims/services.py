@@ -542,10 +542,10 @@ def tags_merge(*, actor: AbstractBaseUser, tags: Sequence[Tag], into: Tag | None
     kept = unique[0] if into is None else into
     if kept.pk not in {tag.pk for tag in unique}:
         raise ValidationError({"into": "The tag to keep must be one of the tags merged."})
-    # Lock the rows so two curators cannot merge the same tags two ways at once.
-    locked = {
-        t.pk: t for t in Tag.all_objects.select_for_update().filter(pk__in=[t.pk for t in unique])
-    }
+    # Lock the rows so two curators cannot merge the same tags two ways at once. Ordered by id
+    # (the default order joins paragraphs, which PostgreSQL cannot lock through an outer join).
+    rows = Tag.all_objects.filter(pk__in=[t.pk for t in unique]).order_by("pk")
+    locked = {t.pk: t for t in rows.select_for_update()}
     deleted = sorted(pk for pk, t in locked.items() if t.deleted_at is not None)
     if deleted:
         raise Conflict(f"Tag {deleted[0]} is deleted (merged already?); reload and try again.")
