@@ -92,21 +92,35 @@ def test_review_with_the_keyboard_then_a_curator_accepts(page: Page, seed, demo_
     first.refresh_from_db()
     assert (first.decision, first.decided_by.username) == ("accepted", "cur")
 
-    # The accepted layer holds it, and only it.
-    response = page.request.get(f"/api/tags/?document={seed.pk}&status=accepted")
-    assert response.ok
-    assert [t["id"] for t in response.json()["results"]] == [first.pk]
+    # The accepted-only map holds it, and only it.
+    response = page.request.get(f"/api/documents/{seed.pk}/map/?status=accepted")
+    assert response.ok, response.text()
+    assert [node["id"] for node in response.json()["nodes"]] == [first.pk]
 
 
 def test_a_viewer_reads_without_reviewing(page: Page, seed, demo_tags, member_of):
+    implicit = services.implicit_tag_create(
+        actor=demo_tags[0].author,
+        document=seed,
+        text="Security cooperation builds trust.",
+        kind="claim",
+    )
     sign_in(page, *member_of("viewer", "vic"))
     open_review(page, seed.pk)
     expect(page.locator("#read-only")).to_be_visible()
     expect(page.get_by_role("button", name="Agree")).to_have_count(0)
+    expect(page.locator("#progress")).to_have_count(0)
     expect(page.locator("#card")).to_have_attribute("data-tag", str(demo_tags[0].pk))
     page.keyboard.press("a")  # no shortcut for viewers: nothing happens
     page.keyboard.press("n")
     expect(page.locator("#card")).to_have_attribute("data-tag", str(demo_tags[1].pk))
+    # Implicit statements come last in reading order and say what they are.
+    page.locator(f'#queue-list button[data-tag="{implicit.pk}"]').click()
+    expect(page.locator("#card-context .implicit-label")).to_have_text(
+        "Implicit statement: not in the text, added by the annotator."
+    )
+    expect(page.locator("#card-context .implicit-statement")).to_have_text(implicit.quote)
+    expect(page.locator("#card-context mark")).to_have_count(0)
     assert not Review.objects.exists()
 
 
