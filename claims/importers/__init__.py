@@ -1,10 +1,13 @@
 """Registry of import formats: ``get_importer("json").load(file)``."""
 
 from claims.exporters.base import UnknownFormat
+from claims.importers.aif_import import AifImporter
 from claims.importers.base import Importer
 from claims.importers.json_import import JsonImporter
 
-IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in (JsonImporter(),)}
+IMPORTERS: dict[str, Importer] = {
+    importer.name: importer for importer in (JsonImporter(), AifImporter())
+}
 
 
 def get_importer(name: str) -> Importer:

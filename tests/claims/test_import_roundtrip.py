@@ -218,17 +218,25 @@ SAFE_NOTES = st.sampled_from(["", "plain words", "<p>A <em>note</em>.</p>"])
 
 
 @st.composite
-def maps(draw) -> DocumentSnapshot:
+def maps(draw, people: tuple[str, ...] = PEOPLE, for_aif: bool = False) -> DocumentSnapshot:
     """Draw a document whose map uses everything: passages and implicit statements, supports
-    and attacks in linked-argument groups, undercuts (of undercuts too), links in any order."""
+    and attacks in linked-argument groups, undercuts (of undercuts too), links in any order.
+
+    ``for_aif``: what AIF can carry back: paragraphs without line breaks (the source text is
+    one paragraph a line), and passages whose words differ from one another (an AIF statement
+    has no offsets, so each one needs an occurrence of its own in the text).
+    """
+    lines = paragraph_texts.filter(lambda t: "\n" not in t and "\r" not in t)
     paragraphs = tuple(
         ParagraphRow(id=10 + i, position=i, text=text)
-        for i, text in enumerate(draw(st.lists(paragraph_texts, min_size=1, max_size=3)))
+        for i, text in enumerate(
+            draw(st.lists(lines if for_aif else paragraph_texts, min_size=1, max_size=3))
+        )
     )
-    tags, spans = [], set()
+    tags, spans, words = [], set(), set()
     for tag_id in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(["claim", "evidence", "opinion"]))
-        author = draw(st.sampled_from(PEOPLE))
+        author = draw(st.sampled_from(people))
         common = {"id": tag_id, "kind": kind, "author": author, "note": draw(SAFE_NOTES)}
         if draw(st.booleans()):
             tags.append(
@@ -247,9 +255,13 @@ def maps(draw) -> DocumentSnapshot:
         paragraph = draw(st.sampled_from(paragraphs))
         start = draw(st.integers(0, len(paragraph.text) - 1))
         end = draw(st.integers(start + 1, len(paragraph.text)))
+        quote = paragraph.text[start:end]
         if (paragraph.id, start, end, kind, author) in spans:
             continue
+        if for_aif and (not quote.strip() or " ".join(quote.split()) in words):
+            continue
         spans.add((paragraph.id, start, end, kind, author))
+        words.add(" ".join(quote.split()))
         tags.append(
             TagRow(
                 paragraph_id=paragraph.id,
@@ -268,7 +280,7 @@ def maps(draw) -> DocumentSnapshot:
     members: dict[str, set[int]] = {}
     for link_id in range(draw(st.integers(0, 8)) if len(tags) > 1 else 0):
         source = draw(st.sampled_from(tags))
-        author = draw(st.sampled_from(PEOPLE))
+        author = draw(st.sampled_from(people))
         if links and draw(st.booleans()):
             target_link = draw(st.sampled_from(links)).id
             target, relation = None, "undercuts"
