@@ -1,9 +1,11 @@
-"""The server-rendered pages: home, a document to read and annotate, its review and agreement."""
+"""The server-rendered pages: home, a document to read and annotate, its review, agreement
+and argument map."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -18,8 +20,19 @@ from annotator.selectors import (
 from claims.agreement import PLURALS
 from claims.agreement_chart import render_chart
 from claims.agreement_views import document_agreement
+from claims.argmap.checks import check_map
+from claims.argmap.layout import layout_map
+from claims.argmap.svg import render_svg
+from claims.argmap.text import shorten
+from claims.map_views import parse_statuses, tag_url
 from claims.models import TagKind, TagStatus
-from claims.selectors import review_rows, status_counts_by_document, tag_page_rows
+from claims.selectors import (
+    argument_map,
+    review_rows,
+    status_counts_by_document,
+    tag_authors,
+    tag_page_rows,
+)
 
 
 @login_required
@@ -156,5 +169,72 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
             "link_f1": _cell(result["overall"], "link_f1"),
             # render_chart escapes every name and figure it writes into the SVG.
             "chart": mark_safe(render_chart(result)),  # noqa: S308
+        },
+    )
+
+
+#: How the map page names each kind of finding of the map check.
+FINDING_TITLES = {
+    "unsupported-claim": "Unsupported claim",
+    "unused-evidence": "Evidence linked to nothing",
+    "support-cycle": "Circle of support",
+    "supports-and-attacks": "Supports and attacks at once",
+    "opinion-as-evidence": "Opinion offered as evidence",
+}
+
+
+@login_required
+def map_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draw a document's argument map (everyone's, one author's or the accepted tags only),
+    with the map check beside it; every node links to its passage."""
+    document = get_object_or_404(documents_for(request.user), pk=pk)
+    try:
+        statuses = parse_statuses(request.GET.getlist("status"))
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
+    author = request.GET.get("author") or None
+    m = argument_map(document, author=author, statuses=statuses or None)
+    svg = render_svg(
+        m,
+        layout_map(m),
+        node_href=lambda node: tag_url(document.pk, node.id),
+        title=f"Argument map of “{document.title}”",
+    )
+    nodes = m.node_by_id
+    findings = [
+        {
+            "code": f.code,
+            "title": FINDING_TITLES.get(f.code, f.code),
+            "message": f.message,
+            "tags": [
+                {
+                    "id": tag_id,
+                    "kind": nodes[tag_id].kind,
+                    "quote": shorten(nodes[tag_id].text, 60),
+                    "url": tag_url(document.pk, tag_id),
+                }
+                for tag_id in f.tags
+            ],
+        }
+        for f in check_map(m)
+    ]
+    authors = tag_authors(document)
+    if author and author not in authors:
+        authors.append(author)
+    return render(
+        request,
+        "claims/map.html",
+        {
+            "document": document,
+            "project": document.project,
+            # render_svg escapes every text and attribute it writes.
+            "svg": mark_safe(svg),  # noqa: S308
+            "map": m,
+            "findings": findings,
+            "authors": authors,
+            "author": author or "",
+            "accepted_only": statuses == [TagStatus.ACCEPTED],
+            "statuses": statuses,
+            "focus": request.GET.get("tag", ""),
         },
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/<int:pk>/", pages.document_page, name="document"),
     path("documents/<int:pk>/review/", pages.review_page, name="review"),
     path("documents/<int:pk>/agreement/", pages.agreement_page, name="agreement"),
+    path("documents/<int:pk>/map/", pages.map_page, name="map"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
