@@ -68,6 +68,7 @@ def test_review_page_carries_the_tags_in_reading_order_with_my_review(document, 
     assert 'id="agree"' in html
     assert 'data-decision="accepted"' not in html
     assert "2 agrees and no disagree" in html
+    assert f'href="/documents/{document.pk}/map/?status=accepted"' in html
 
 
 def test_viewers_read_only_and_curators_decide(document, members, paragraph):
@@ -164,6 +165,7 @@ def test_home_links_to_review_and_agreement_and_counts_statuses(document, member
     html = signed_in(members["viewer"]).get("/").content.decode()
     assert f'href="/documents/{document.pk}/review/"' in html
     assert f'href="/documents/{document.pk}/agreement/"' in html
+    assert f'href="/documents/{document.pk}/map/"' in html
     for status in ("accepted", "disputed", "pending"):
         assert f'data-status="{status}">1 {status}</span>' in html
     assert 'data-status="rejected"' not in html

@@ -92,10 +92,13 @@ def test_review_with_the_keyboard_then_a_curator_accepts(page: Page, seed, demo_
     first.refresh_from_db()
     assert (first.decision, first.decided_by.username) == ("accepted", "cur")
 
-    # The accepted-only map holds it, and only it.
-    response = page.request.get(f"/api/documents/{seed.pk}/map/?status=accepted")
-    assert response.ok, response.text()
-    assert [node["id"] for node in response.json()["nodes"]] == [first.pk]
+    # The accepted-only map shows it, and only it.
+    page.goto(f"/documents/{seed.pk}/map/?status=accepted")
+    expect(page.locator(f"#node-{first.pk}")).to_be_visible()
+    expect(page.locator("[id^=node-]")).to_have_count(1)
+    screenshot(page, "review-accepted-map")
+    page.goto(f"/documents/{seed.pk}/map/")
+    expect(page.locator("[id^=node-]")).to_have_count(3)
 
 
 def test_a_viewer_reads_without_reviewing(page: Page, seed, demo_tags, member_of):
