@@ -3,10 +3,11 @@
 from claims.exporters.base import UnknownFormat
 from claims.importers.aif_import import AifImporter
 from claims.importers.base import Importer
+from claims.importers.brat_import import BratImporter
 from claims.importers.json_import import JsonImporter
 
 IMPORTERS: dict[str, Importer] = {
-    importer.name: importer for importer in (JsonImporter(), AifImporter())
+    importer.name: importer for importer in (JsonImporter(), AifImporter(), BratImporter())
 }
 
 
