@@ -25,10 +25,19 @@ run: install
 	$(PY) manage.py load_seed
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
-test: install browser
+# The official Argdown parser (@argdown/core, pinned in package-lock.json) checks the argdown
+# export in tests/claims/test_export_argdown.py.
+node_modules: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Node.js and npm with apt-get..."; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: install browser node_modules
 	$(VENV)/bin/pytest
 
-test-fast: install
+test-fast: install node_modules
 	$(VENV)/bin/pytest -m "not e2e"
 
 lint: install
@@ -46,4 +55,4 @@ bench-smoke: install browser
 	$(PY) -m bench --smoke
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

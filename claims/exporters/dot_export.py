@@ -96,7 +96,8 @@ def dot_text(snapshot: DocumentSnapshot) -> str:
             continue
         point = junction[argument.id]
         if argument.linked:
-            what = f"Premises that {argument.relation} together (linked argument)"
+            verb = argument.relation.removesuffix("s")
+            what = f"Linked argument: the premises {verb} the target together"
         else:
             what = f"The inference of link {argument.edge_ids[0]}, which is undercut"
         lines.append(

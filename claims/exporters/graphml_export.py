@@ -15,6 +15,7 @@ written as ``&#13;`` so that it is not read back as a line feed. Booleans are wr
 and ``false`` as XML Schema spells them (networkx alone writes Python's ``True``).
 """
 
+import io
 import re
 from typing import ClassVar, TextIO
 
@@ -53,7 +54,11 @@ def graphml_graph(snapshot: DocumentSnapshot) -> nx.MultiDiGraph:
 
 def graphml_text(snapshot: DocumentSnapshot) -> str:
     """Return the snapshot's argument map as a GraphML document."""
-    text = "\n".join(nx.generate_graphml(graphml_graph(snapshot), encoding="utf-8"))
+    buffer = io.BytesIO()
+    # Written whole: generate_graphml splits its output into lines, which loses a raw "\r".
+    # The standard library's writer, named so that installing lxml does not change the output.
+    nx.write_graphml_xml(graphml_graph(snapshot), buffer, encoding="utf-8")
+    text = buffer.getvalue().decode("utf-8")
     # networkx writes Python's True/False, but XML Schema booleans are true/false.
     booleans = "|".join(re.findall(r'<key id="(\w+)" for="\w+" [^>]*attr.type="boolean"', text))
     if booleans:
@@ -64,7 +69,7 @@ def graphml_text(snapshot: DocumentSnapshot) -> str:
         )
     # The writer leaves a carriage return raw, which XML parsers read as a line feed; raw ones
     # can only be inside text, where a character reference means the same.
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text.replace("\r", "&#13;") + "\n"
+    return text.replace("\r", "&#13;")
 
 
 def map_from_graphml(text: str) -> ArgumentMap:

@@ -6,7 +6,10 @@ import io
 import json
 
 import pytest
+from hypothesis import strategies as st
 
+from claims.argmap.from_snapshot import map_from_snapshot
+from claims.argmap.graph import validate
 from claims.exporters import EXPORTERS, UnknownFormat, get_exporter
 from claims.exporters.aif_export import AifExporter
 from claims.exporters.argdown_export import ArgdownExporter
@@ -694,3 +697,143 @@ def test_w3c_export_targets_the_page_for_an_implicit_statement():
         {"type": "TextualBody", "purpose": "describing", "value": IMPLICIT},
     ]
     assert all(item["target"]["type"] == "SpecificResource" for item in items[:-1])
+
+
+# --- Random argument maps ----------------------------------------------------------------------
+
+#: Text that markup, quoting and XML have to survive, drawn often.
+NASTY = (
+    'a [b] <c> #d *e* _f_ {g: 1} \\h //i /*j*/ :smile: .A. 10:30:00 === "q" & <!-- x -->',
+    "@[x] @<y> -> +> <- (1) ---- -- _> <_",
+    "line\r\nbreak\u2028and\ttab",
+    "\x01\x1fcontrol\x7f",
+    "🤝 情报 e\u0301 \u00a0",
+    "end\\",
+    "...",
+    " ",
+)
+map_texts = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=30),
+).filter(lambda text: text != "")
+
+
+@st.composite
+def map_snapshots(draw, max_tags: int = 7, max_links: int = 9) -> DocumentSnapshot:
+    """Draw a document's argument map: tags on passages or implicit, supports and attacks,
+    linked arguments (groups) and undercuts, by the model's rules, so that the json importer
+    takes it too (passages quote their paragraph; no link is made twice)."""
+    paragraph = "Text:"
+    drawn = []
+    for i in range(draw(st.integers(0, max_tags))):
+        implicit = draw(st.booleans())
+        quote = draw(map_texts.filter(str.strip) if implicit else map_texts)
+        span = None
+        if not implicit:
+            paragraph += " "
+            span = (len(paragraph), len(paragraph) + len(quote))
+            paragraph += quote
+        drawn.append((i, quote, span))
+    tags = []
+    for i, quote, span in drawn:
+        start, end = span or (None, None)
+        tags.append(
+            TagRow(
+                id=100 + i,
+                paragraph_id=None if span is None else 1,
+                paragraph_position=None if span is None else 0,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix="" if start is None else paragraph[max(0, start - 32) : start],
+                suffix="" if end is None else paragraph[end : end + 32],
+                kind=draw(st.sampled_from(["claim", "evidence", "opinion"])),
+                note=draw(st.sampled_from(["", "<p>A <em>note</em> // here.</p>", "x\r\ny"])),
+                author=draw(st.sampled_from(["alice", "bob", "zoë"])),
+                status=draw(st.sampled_from(["pending", "accepted", "disputed", "rejected"])),
+                created_at=draw(st.none() | st.just(_at(i))),
+            )
+        )
+    links: list[LinkRow] = []
+    made: set[tuple] = set()
+    groups: dict[str, tuple[str, int | None, int | None, set[int]]] = {}
+    if len(tags) >= 2:
+        for link_id in range(1, draw(st.integers(0, max_links)) + 1):
+            source, other = draw(st.permutations([t.id for t in tags]))[:2]
+            if links and draw(st.booleans()):
+                relation, target, target_link = "undercuts", None, draw(st.sampled_from(links)).id
+            else:
+                relation = draw(st.sampled_from(["supports", "attacks"]))
+                target, target_link = other, None
+            author = draw(st.sampled_from(["alice", "bob"]))
+            if (source, target, target_link, relation, author) in made:
+                continue
+            made.add((source, target, target_link, relation, author))
+            group = draw(st.sampled_from(["", "", "g1", "g2"]))
+            if group:
+                known = groups.setdefault(group, (relation, target, target_link, set()))
+                if known[:3] != (relation, target, target_link) or source in known[3]:
+                    group = ""
+                else:
+                    known[3].add(source)
+            links.append(
+                LinkRow(
+                    id=link_id,
+                    source_id=source,
+                    target_id=target,
+                    target_link_id=target_link,
+                    relation=relation,
+                    group=group,
+                    note=draw(st.sampled_from(["", "<p>Why.</p>"])),
+                    author=author,
+                    created_at=draw(st.none() | st.just(_at(30 + link_id))),
+                )
+            )
+    return DocumentSnapshot(
+        id=9,
+        title=draw(map_texts.filter(str.strip)),
+        page_url="https://claims.example/documents/9/",
+        api_url="https://claims.example/api/",
+        paragraphs=(ParagraphRow(id=1, position=0, text=paragraph),),
+        tags=tuple(tags),
+        links=tuple(links),
+    )
+
+
+def test_group_names_that_would_confuse_the_map_are_qualified():
+    links = (
+        LinkRow(
+            id=1, source_id=12, target_id=11, relation="supports", note="", author="a", group="g"
+        ),
+        LinkRow(
+            id=2, source_id=13, target_id=11, relation="supports", note="", author="a", group="g"
+        ),
+        LinkRow(
+            id=3, source_id=14, target_id=13, relation="attacks", note="", author="a", group="g"
+        ),
+        LinkRow(
+            id=4,
+            source_id=16,
+            target_id=None,
+            target_link_id=1,
+            relation="undercuts",
+            note="",
+            author="a",
+            group="e9",
+        ),
+        LinkRow(id=9, source_id=12, target_id=13, relation="supports", note="", author="a"),
+        LinkRow(
+            id=5, source_id=15, target_id=14, relation="supports", note="", author="a", group="kept"
+        ),
+    )
+    m = map_from_snapshot(make_map_snapshot(links=links))
+    assert [(e.id, e.group) for e in m.edges] == [
+        (1, "g supports 11"),
+        (2, "g supports 11"),
+        (3, "g attacks 13"),
+        (4, "e9 undercuts link 1"),
+        (5, "kept"),
+        (9, None),
+    ]
+    validate(m)
+    assert [len(a.edge_ids) for a in m.arguments()] == [2, 1, 1, 1, 1]

@@ -15,7 +15,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from tests.claims.test_export_formats import export, make_snapshot
+from tests.claims.test_export_formats import export, make_map_snapshot, make_snapshot
 from tests.factories import MembershipFactory, ParagraphFactory, TagFactory
 
 SCHEMAS = Path(__file__).resolve().parent / "w3c_schemas"
@@ -158,6 +158,15 @@ def test_each_annotation_passes_every_must():
     assert len(items) == 3
     failures = {item["id"]: failed_musts(item, ANNOTATION_MUSTS) for item in items}
     assert failures == {item["id"]: {} for item in items}
+
+
+def test_an_implicit_statement_targeting_the_page_passes_every_must():
+    collection = json.loads(export("w3c", make_map_snapshot()))
+    items = collection["first"]["items"]
+    assert any(isinstance(item["target"], str) for item in items)
+    failures = {item["id"]: failed_musts(item, ANNOTATION_MUSTS) for item in items}
+    assert failures == {item["id"]: {} for item in items}
+    assert failed_collection_musts(collection) == {}
 
 
 def test_the_collection_and_its_page_pass_every_must():

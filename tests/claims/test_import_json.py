@@ -1,18 +1,31 @@
-"""The json importer on its own (no database): good files load exactly, bad ones say why."""
+"""The json importer: good files load exactly, bad ones say why; maps survive the database."""
 
 import copy
 import dataclasses
 import io
 import json
+from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from hypothesis import HealthCheck, given, settings
 
+from claims.argmap.from_snapshot import map_from_snapshot
 from claims.exporters.base import UnknownFormat
 from claims.importers import IMPORTERS, get_importer
 from claims.importers.json_import import MAX_ERRORS, JsonImporter
+from claims.importing import annotations_import
+from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_formats import export, make_map_snapshot, make_snapshot
+from tests.claims.test_export_aif import map_arguments
+from tests.claims.test_export_formats import (
+    export,
+    make_map_snapshot,
+    make_snapshot,
+    map_snapshots,
+)
+from tests.factories import ProjectFactory, UserFactory
 
 
 def as_imported(snapshot: DocumentSnapshot) -> DocumentSnapshot:
@@ -478,3 +491,82 @@ def test_a_flood_of_problems_is_cut_short():
     assert found[NON_FIELD_ERRORS] == [
         f"Only the first {MAX_ERRORS} problems are listed; fix them and try again."
     ]
+
+
+# --- Round trips of the argument map ----------------------------------------------------------
+
+
+@given(map_snapshots())
+def test_random_maps_survive_json_export_and_import(snapshot):
+    assert load(json.loads(export("json", snapshot))) == as_imported(snapshot)
+
+
+def shape(snapshot: DocumentSnapshot) -> dict:
+    """Describe a snapshot's map without its ids or times: the statements, the arguments
+    (relation, premises, target) and each link's group, author and note."""
+    m = map_from_snapshot(snapshot)
+    seen: Counter = Counter()
+    key = {}
+    for node in m.nodes:
+        name = (node.kind, node.text, node.implicit, node.paragraph_position, node.start)
+        seen[name] += 1
+        key[node.id] = (*name, node.author, seen[name])
+
+    def relabel(canon: tuple) -> tuple:
+        relation, premises, target = canon
+        target = ("node", key[target[1]]) if target[0] == "node" else relabel(target)
+        return (relation, frozenset(key[p] for p in premises), target)
+
+    links = {lk.id: lk for lk in snapshot.links}
+    argument_of_edge = {e: a for a in m.arguments() for e in a.edge_ids}
+    return {
+        "statements": sorted(key.values(), key=repr),
+        "arguments": {relabel(c) for c in map_arguments(m)},
+        "links": sorted(
+            (
+                key[lk.source_id],
+                lk.relation,
+                lk.group,
+                lk.author,
+                lk.note,
+                len(argument_of_edge[lk.id].edge_ids),
+            )
+            for lk in links.values()
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_a_map_survives_the_database():
+    """json -> import -> export: implicit statements, undercuts and groups come back."""
+    for name in ("alice", "bob", "carol"):
+        UserFactory(username=name)
+    snapshot = load(map_data())
+    result = annotations_import(actor=None, project=ProjectFactory(), snapshot=snapshot)
+    again = document_snapshot(result.document)
+    assert shape(again) == shape(snapshot)
+    data = json.loads(export("json", again))
+    assert [t["implicit"] for t in data["tags"]] == [False] * 5 + [True]
+    undercut = next(lk for lk in data["links"] if lk["relation"] == "undercuts")
+    supported = next(lk for lk in data["links"] if lk["id"] == undercut["target_link"])
+    assert (supported["source"], supported["target"]) == (
+        data["tags"][0]["id"],
+        data["tags"][2]["id"],
+    )
+    assert sorted(lk["group"] for lk in data["links"]) == ["", "", "", "meetings", "meetings"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20,
+    deadline=None,
+    # Each example imports into a project of its own, so they can share the database.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(snapshot=map_snapshots())
+def test_random_maps_survive_the_database(snapshot):
+    for name in ("alice", "bob", "zoë"):
+        get_user_model().objects.get_or_create(username=name)
+    parsed = load(json.loads(export("json", snapshot)))
+    result = annotations_import(actor=None, project=ProjectFactory(), snapshot=parsed)
+    assert shape(document_snapshot(result.document)) == shape(parsed)
