@@ -2,8 +2,10 @@
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
@@ -20,7 +22,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -33,8 +35,10 @@ from annotator.services import require_role
 from claims import selectors, services
 from claims.exporters import EXPORTERS, Exporter, UnknownFormat
 from claims.filters import LinkFilter, ReviewFilter, TagFilter
+from claims.importers import IMPORTERS
 from claims.importers.json_import import JsonImporter
-from claims.importing import annotations_import
+from claims.importers.source_text import ImportOptions
+from claims.importing import annotations_import, file_import
 from claims.models import TagStatus
 from claims.permissions import IsContributionEditor
 from claims.serializers import (
@@ -448,18 +452,117 @@ class DocumentExportView(APIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class ProjectImportView(APIView):
-    """Create a document from a ``json`` export, with its tags, links and reviews.
+#: The largest file (or text file) the import endpoint reads.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
-    Curators and owners only. Authors are matched by username; people who are not members yet
-    become annotators. Nothing is written if any part of the file is refused.
+
+class ImportNoticeSerializer(serializers.Serializer):
+    """Something of an imported file that was skipped or adjusted (for the schema)."""
+
+    what = serializers.CharField()
+    count = serializers.IntegerField()
+    why = serializers.CharField()
+    ids = serializers.ListField(child=serializers.CharField(), help_text="The first ten.")
+
+
+def _uploaded_text(upload: UploadedFile, field: str, *, keep_bom: bool = False) -> str:
+    """Return an uploaded file as text, or raise a ValidationError naming the field.
+
+    A brat .txt keeps its byte order mark, since brat counts it in the offsets.
+    """
+    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {field: [f"This file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."]}
+        )
+    try:
+        return upload.read().decode("utf-8" if keep_bom else "utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({field: [f"{upload.name} is not UTF-8 text."]}) from None
+
+
+def _import_request(request: Request) -> tuple[str, UploadedFile, ImportOptions]:
+    """Check the fields of a multipart import; return the format, the file and the options."""
+    data, files = request.data, request.FILES
+
+    def field(name: str) -> str:
+        value = data.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    errors: dict[str, list[str]] = {}
+    format_name = field("format")
+    if not format_name:
+        errors["format"] = [f"Say which format the file is in: {', '.join(IMPORTERS)}."]
+    elif format_name not in IMPORTERS:
+        errors["format"] = [str(UnknownFormat(format_name, list(IMPORTERS)))]
+    upload = files.get("file")
+    if upload is None:
+        errors["file"] = ["Attach the file to import as the field file."]
+    text_upload = files.get("text_file")
+    # Not stripped: the text's own spaces and line ends are part of the document.
+    text = data.get("text") if isinstance(data.get("text"), str) else ""
+    if text and text_upload is not None:
+        errors["text"] = ["Give the source text once: as text or as text_file, not both."]
+    if format_name == "json":
+        for name in ("text", "mapping", "relation_mapping"):
+            if field(name) or (name == "text" and text_upload is not None):
+                errors[name] = [f"A json export carries its own {name.replace('_', ' ')}."]
+    elif format_name == "aif":
+        for name in ("mapping", "relation_mapping"):
+            if field(name):
+                errors[name] = ["Mappings are for brat files; AIF says what each node is."]
+    if errors:
+        raise ValidationError(errors)
+    if text_upload is not None:
+        text = _uploaded_text(text_upload, "text_file", keep_bom=format_name == "brat")
+    title = field("title")
+    if not title and format_name != "json":
+        title = Path(upload.name or "").stem
+    options = ImportOptions(
+        text=text or None,
+        title=title,
+        mapping=field("mapping"),
+        relation_mapping=field("relation_mapping"),
+    )
+    return format_name, upload, options
+
+
+class ProjectImportView(APIView):
+    """Create a document with its tags and links from an imported file.
+
+    Curators and owners only; nothing is written if any part of the file is refused.
+
+    - JSON body: a ``json`` export (``GET /api/documents/{id}/export/?format=json``), with its
+      reviews. Authors are matched by username; people who are not members yet become
+      annotators.
+    - multipart/form-data: ``format`` (json, aif or brat), ``file``, the source text as
+      ``text`` or ``text_file`` (aif: optional when an OVA file carries its text; brat: the
+      ``.txt``), ``title`` (default: the file's name), and for brat ``mapping`` (entity types
+      to kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
+      name no annotators: their tags and links are yours.
+
+    The report counts what was created, and lists what the file held that was skipped or
+    adjusted on the way in, and why.
     """
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "multipart/form-data": inline_serializer(
+                "ImportUpload",
+                {
+                    "format": serializers.ChoiceField(choices=list(IMPORTERS)),
+                    "file": serializers.FileField(),
+                    "text": serializers.CharField(required=False),
+                    "text_file": serializers.FileField(required=False),
+                    "title": serializers.CharField(required=False),
+                    "mapping": serializers.CharField(required=False),
+                    "relation_mapping": serializers.CharField(required=False),
+                },
+            ),
+        },
         responses={
             201: inline_serializer(
                 "ImportResult",
@@ -470,9 +573,12 @@ class ProjectImportView(APIView):
                         {
                             "paragraphs": serializers.IntegerField(),
                             "tags": serializers.IntegerField(),
+                            "implicit": serializers.IntegerField(),
                             "links": serializers.IntegerField(),
                             "reviews": serializers.IntegerField(),
                             "members_added": serializers.ListField(child=serializers.CharField()),
+                            "skipped": ImportNoticeSerializer(many=True),
+                            "adjusted": ImportNoticeSerializer(many=True),
                         },
                     ),
                 },
@@ -483,8 +589,18 @@ class ProjectImportView(APIView):
         project = get_object_or_404(projects_for(request.user), pk=pk)
         # Before reading the body, so a viewer hears about the role rather than the file.
         require_role(request.user, project, CURATING_ROLES)
-        snapshot = JsonImporter().load_data(request.data)
-        result = annotations_import(actor=request.user, project=project, snapshot=snapshot)
+        if request.content_type.startswith("multipart/form-data"):
+            format_name, upload, options = _import_request(request)
+            result = file_import(
+                actor=request.user,
+                project=project,
+                format_name=format_name,
+                source=io.StringIO(_uploaded_text(upload, "file")),
+                options=options,
+            )
+        else:
+            snapshot = JsonImporter().load_data(request.data)
+            result = annotations_import(actor=request.user, project=project, snapshot=snapshot)
         return Response(
             {"document": result.document.pk, "report": result.report()},
             status=status.HTTP_201_CREATED,

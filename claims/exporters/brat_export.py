@@ -4,7 +4,7 @@ The ``.txt`` (``BratTextExporter``, or ``brat_text``) is the paragraphs, one a l
 ending with a newline; offsets in the ``.ann`` count code points of that text::
 
     T1<TAB>claim 0 11<TAB>Cooperation
-    T2<TAB>evidence 83 103<TAB>agreed 🤝 to share 情报
+    T2<TAB>evidence 81 101<TAB>agreed 🤝 to share 情报
     R1<TAB>supports Arg1:T2 Arg2:T1<TAB>
     #1<TAB>AnnotatorNotes T2<TAB>See this.
 

@@ -16,8 +16,7 @@ from claims.importers.source_text import ImportOptions
 from claims.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot, ParagraphRow
-from tests.claims.test_import_api import map_snapshot
-from tests.claims.test_import_roundtrip import maps
+from tests.claims.test_import_roundtrip import map_snapshot, maps
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 

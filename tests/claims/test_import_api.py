@@ -14,8 +14,14 @@ from annotator.models import Document, Membership, Project
 from claims.importing import annotations_import
 from claims.models import HistoryEntry, Link, Review, Tag
 from claims.selectors import document_snapshot
-from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, TagRow
+from claims.snapshot import LinkRow
 from tests.claims.test_export_formats import make_snapshot
+from tests.claims.test_import_aif import OVA_HTML, aifdb, ova, with_numeric_ids
+from tests.claims.test_import_aif import TEXT as AIF_TEXT
+from tests.claims.test_import_brat import ANN as BRAT_ANN
+from tests.claims.test_import_brat import MAPPING as BRAT_MAPPING
+from tests.claims.test_import_brat import TXT as BRAT_TXT
+from tests.claims.test_import_roundtrip import map_snapshot
 from tests.factories import (
     LinkFactory,
     MembershipFactory,
@@ -359,52 +365,6 @@ def test_service_keeps_the_times_of_the_file(people):
 
 # --- Implicit statements, undercuts and linked arguments ---------------------------------------
 
-MAP_TEXT = "India and China agreed to share intelligence. Critics call it talk."
-
-
-def map_snapshot(links: tuple[LinkRow, ...] | None = None) -> DocumentSnapshot:
-    """One paragraph, two passages and an implicit statement, a linked argument of two
-    premises, an undercut of its first link and an undercut of that undercut. The undercuts
-    come first, so the service has to create the links they attack before them."""
-    text = MAP_TEXT
-    claim_end = text.index(".") + 1
-    critics = text.index("Critics")
-
-    def tag(tag_id: int, start: int | None, end: int | None, kind: str, quote: str = "") -> TagRow:
-        passage = start is not None
-        return TagRow(
-            id=tag_id,
-            paragraph_id=7 if passage else None,
-            paragraph_position=0 if passage else None,
-            start=start,
-            end=end,
-            quote=text[start:end] if passage else quote,
-            prefix=text[max(0, start - 32) : start] if passage else "",
-            suffix=text[end : end + 32] if passage else "",
-            kind=kind,
-            note="",
-            author="alice",
-        )
-
-    if links is None:
-        links = (
-            LinkRow(40, 3, None, "undercuts", "", "bob", target_link_id=30),
-            LinkRow(30, 2, None, "undercuts", "<em>why?</em>", "bob", target_link_id=10),
-            LinkRow(10, 1, 2, "supports", "", "alice", group="both"),
-            LinkRow(20, 3, 2, "supports", "", "alice", group="both"),
-        )
-    return DocumentSnapshot(
-        id=None,
-        title="A map",
-        paragraphs=(ParagraphRow(id=7, position=0, text=text),),
-        tags=(
-            tag(1, 0, claim_end, "evidence"),
-            tag(2, critics, len(text), "claim"),
-            tag(3, None, None, "evidence", quote="Sharing intelligence is cooperation."),
-        ),
-        links=links,
-    )
-
 
 def test_service_recreates_implicit_statements_undercuts_and_groups(people):
     result = annotations_import(actor=None, project=ProjectFactory(), snapshot=map_snapshot())
@@ -670,3 +630,377 @@ def test_command_needs_an_existing_file_and_project(tmp_path):
     path = _write(tmp_path, {})
     with pytest.raises(CommandError, match="There is no project with slug 'nope'"):
         call_command("import_annotations", str(path), "--project", "nope")
+
+
+# --- Multipart: json, aif and brat files with their source text -------------------------------
+
+
+def upload(content: str | bytes, name: str) -> io.BytesIO:
+    file = io.BytesIO(content.encode() if isinstance(content, str) else content)
+    file.name = name
+    return file
+
+
+def post_files(client, project: Project, **fields):
+    return client.post(f"/api/projects/{project.pk}/import/", fields, format="multipart")
+
+
+def aif_file(data: dict | None = None, name: str = "smoking.json") -> io.BytesIO:
+    return upload(json.dumps(aifdb() if data is None else data), name)
+
+
+def test_multipart_aif_with_the_text_as_a_field(target):
+    response = post_files(
+        target["client"], target["project"], format="aif", file=aif_file(), text=AIF_TEXT
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    report = body["report"]
+    assert (report["paragraphs"], report["tags"], report["implicit"], report["links"]) == (
+        3,
+        5,
+        1,
+        4,
+    )
+    assert report["members_added"] == []
+    assert {n["what"]: n["count"] for n in report["skipped"]} == {
+        "L nodes": 2,
+        "YA nodes": 2,
+        "TA nodes": 1,
+        "MA nodes": 1,
+        "edges": 8,
+    }
+    [l_nodes] = [n for n in report["skipped"] if n["what"] == "L nodes"]
+    assert l_nodes["ids"] == ["30", "33"]
+    assert "dialogue" in l_nodes["why"]
+    assert [(n["what"], n["count"]) for n in report["adjusted"]] == [("I-nodes", 1)]
+    document = Document.objects.get(pk=body["document"])
+    assert (document.title, document.project) == ("smoking", target["project"])
+    tags = Tag.objects.filter(document=document)
+    assert {t.author.username for t in tags} == {"importer"}
+    undercut = Link.objects.get(source__document=document, relation="undercuts")
+    assert undercut.target_link.group == "RA 20"
+
+
+@pytest.mark.parametrize("ids", ["strings", "numbers"])
+def test_multipart_ova_file_with_its_own_text(target, ids):
+    aif = aifdb() if ids == "strings" else with_numeric_ids(aifdb())
+    response = post_files(
+        target["client"],
+        target["project"],
+        format="aif",
+        file=aif_file(ova(aif, {"txt": OVA_HTML})),
+        title="From OVA",
+    )
+    assert response.status_code == 201, response.content
+    document = Document.objects.get(pk=response.json()["document"])
+    assert document.title == "From OVA"
+    assert document.paragraphs.count() == 3
+
+
+def test_multipart_brat_with_a_text_file(target):
+    response = post_files(
+        target["client"],
+        target["project"],
+        format="brat",
+        file=upload(BRAT_ANN, "essay.ann"),
+        text_file=upload(BRAT_TXT, "essay.txt"),
+        mapping=BRAT_MAPPING,
+        relation_mapping="supports=supports,Attack=attacks",
+    )
+    assert response.status_code == 201, response.content
+    report = response.json()["report"]
+    assert (report["tags"], report["links"]) == (4, 3)
+    assert [n["what"] for n in report["skipped"]] == [
+        "attributes (A lines)",
+        "notes (# lines)",
+        "notes (# lines)",
+        "relations (R lines)",
+    ]
+
+
+def test_multipart_json_export_with_a_new_title(source, target):
+    data = export_json(source["client"], source["document"].pk)
+    response = post_files(
+        target["client"],
+        target["project"],
+        format="json",
+        file=upload(json.dumps(data), "export.json"),
+        title="Renamed",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["report"]["reviews"] == 2
+    assert Document.objects.get(pk=response.json()["document"]).title == "Renamed"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("owner", 201), ("curator", 201), ("annotator", 403), ("viewer", 403), (None, 404)],
+)
+@pytest.mark.parametrize("format_name", ["aif", "brat"])
+def test_only_curators_and_owners_import_files(target, client_for, role, status, format_name):
+    person = UserFactory()
+    if role is not None:
+        MembershipFactory(project=target["project"], user=person, role=role)
+    if format_name == "aif":
+        fields = {"file": aif_file(), "text": AIF_TEXT}
+    else:
+        fields = {"file": upload(BRAT_ANN, "e.ann"), "text": BRAT_TXT, "mapping": BRAT_MAPPING}
+    before = counts()
+    response = post_files(client_for(person), target["project"], format=format_name, **fields)
+    assert response.status_code == status, response.content
+    if status != 201:
+        assert counts() == before
+    else:
+        document = Document.objects.get(pk=response.json()["document"])
+        assert {t.author for t in Tag.objects.filter(document=document)} == {person}
+
+
+def test_anonymous_file_import_is_refused(api_client, target):
+    response = post_files(api_client, target["project"], format="aif", file=aif_file())
+    assert response.status_code == 401
+
+
+def test_viewer_hears_about_the_role_before_the_fields(target, client_for):
+    viewer = MembershipFactory(project=target["project"], role="viewer").user
+    response = post_files(client_for(viewer), target["project"], format="nonsense")
+    assert response.status_code == 403
+
+
+def _refused_files(target, expected: dict, **fields) -> None:
+    before = counts()
+    response = post_files(target["client"], target["project"], **fields)
+    assert response.status_code == 400, response.content
+    assert response.json() == expected
+    assert counts() == before
+
+
+def test_a_file_import_needs_a_format_and_a_file(target):
+    _refused_files(
+        target,
+        {
+            "format": ["Say which format the file is in: json, aif, brat."],
+            "file": ["Attach the file to import as the field file."],
+        },
+        title="x",
+    )
+    _refused_files(
+        target,
+        {"format": ["Unknown format 'csv'; use one of: aif, brat, json."]},
+        format="csv",
+        file=aif_file(),
+    )
+
+
+def test_fields_that_do_not_fit_the_format_are_refused(target):
+    _refused_files(
+        target,
+        {
+            "text": ["A json export carries its own text."],
+            "mapping": ["A json export carries its own mapping."],
+        },
+        format="json",
+        file=aif_file(),
+        text="x",
+        mapping="A=claim",
+    )
+    _refused_files(
+        target,
+        {"mapping": ["Mappings are for brat files; AIF says what each node is."]},
+        format="aif",
+        file=aif_file(),
+        text=AIF_TEXT,
+        mapping="A=claim",
+    )
+    _refused_files(
+        target,
+        {"text": ["Give the source text once: as text or as text_file, not both."]},
+        format="aif",
+        file=aif_file(),
+        text=AIF_TEXT,
+        text_file=upload(AIF_TEXT, "t.txt"),
+    )
+
+
+def test_files_that_are_not_utf8_or_too_large(target, monkeypatch):
+    _refused_files(
+        target,
+        {"file": ["map.json is not UTF-8 text."]},
+        format="aif",
+        file=upload(b"\xff\xfe{", "map.json"),
+        text=AIF_TEXT,
+    )
+    _refused_files(
+        target,
+        {"text_file": ["t.txt is not UTF-8 text."]},
+        format="aif",
+        file=aif_file(),
+        text_file=upload(b"caf\xe9", "t.txt"),
+    )
+    monkeypatch.setattr("claims.views.MAX_IMPORT_BYTES", 1024 * 1024)
+    _refused_files(
+        target,
+        {"file": ["This file is larger than 1 MB."]},
+        format="aif",
+        file=upload(b" " * (1024 * 1024 + 1), "big.json"),
+        text=AIF_TEXT,
+    )
+
+
+def test_bad_aif_and_brat_files_are_refused_by_node_and_line(target):
+    broken = aifdb()
+    broken["edges"].append({"edgeID": "99", "fromID": "11", "toID": "nowhere"})
+    _refused_files(
+        target,
+        {"edge 99": ["toID nowhere: there is no node with this id."]},
+        format="aif",
+        file=aif_file(broken),
+        text=AIF_TEXT,
+    )
+    _refused_files(
+        target,
+        {
+            "non_field_errors": [
+                "This is not AIF: expected an object with nodes and edges lists (AIFdb JSON), "
+                "or an OVA file holding one under AIF."
+            ]
+        },
+        format="aif",
+        file=upload("{}", "empty.json"),
+        text=AIF_TEXT,
+    )
+    _refused_files(
+        target,
+        {
+            "text": [
+                "An AIF file holds the statements but not the text they come from: give the "
+                "source text."
+            ]
+        },
+        format="aif",
+        file=aif_file(),
+    )
+    _refused_files(
+        target,
+        {
+            "line 1": [
+                "T1 has type 'MajorClaim', which the mapping does not name; add "
+                "MajorClaim=claim, MajorClaim=evidence or MajorClaim=opinion to it."
+            ],
+            "line 3": [
+                "T3 has type 'Claim', which the mapping does not name; add Claim=claim, "
+                "Claim=evidence or Claim=opinion to it."
+            ],
+        },
+        format="brat",
+        file=upload(BRAT_ANN, "e.ann"),
+        text=BRAT_TXT,
+        mapping="Premise=evidence",
+    )
+
+
+def test_the_document_is_checked_like_any_other(target):
+    before = counts()
+    response = post_files(
+        target["client"],
+        target["project"],
+        format="aif",
+        file=aif_file(),
+        text=AIF_TEXT,
+        title="t" * 501,
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "document.title": ["Ensure this value has at most 500 characters (it has 501)."]
+    }
+    assert counts() == before
+
+
+# --- manage.py import_map --------------------------------------------------------------------
+
+
+def test_import_map_reads_an_aif_file(tmp_path):
+    UserFactory(username="owner-1")
+    project = MembershipFactory(user__username="owner-1", role="owner").project
+    path = tmp_path / "smoking.json"
+    path.write_text(json.dumps(aifdb()), encoding="utf-8")
+    text = tmp_path / "smoking.txt"
+    text.write_text(AIF_TEXT, encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "import_map", str(path), "--project", project.slug, "--format", "aif",
+        "--text", str(text), stdout=out,
+    )  # fmt: skip
+    document = Document.objects.get(project=project)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        f"Imported 'smoking' as document {document.pk} into {project.slug}: 3 paragraphs, "
+        "5 tags (1 implicit), 4 links."
+    )
+    assert lines[1].startswith("Skipped 2 L nodes (30, 33): locutions")
+    assert (
+        "Skipped 8 edges (47, 48, 49, 50, 51, 52, 53, 54): they join nodes that were skipped."
+        in lines
+    )
+    assert {t.author.username for t in Tag.objects.filter(document=document)} == {"owner-1"}
+
+
+def test_import_map_reads_a_brat_file_for_a_named_author(tmp_path):
+    project = ProjectFactory(slug="essays")
+    UserFactory(username="annotator-7")
+    ann, txt = tmp_path / "essay.ann", tmp_path / "essay.txt"
+    ann.write_text(BRAT_ANN, encoding="utf-8")
+    txt.write_bytes(BRAT_TXT.encode("utf-8"))
+    out = io.StringIO()
+    call_command(
+        "import_map", str(ann), "--project", "essays", "--format", "brat", "--text", str(txt),
+        "--title", "Essay 1", "--mapping", BRAT_MAPPING, "--author", "annotator-7", stdout=out,
+    )  # fmt: skip
+    document = Document.objects.get(project=project, title="Essay 1")
+    assert Tag.objects.filter(document=document, author__username="annotator-7").count() == 4
+    assert out.getvalue().splitlines()[-1] == "Added as annotators of essays: annotator-7."
+
+
+def test_import_map_lists_each_problem_and_writes_nothing(tmp_path):
+    project = ProjectFactory(slug="essays")
+    MembershipFactory(project=project, role="owner")
+    ann, txt = tmp_path / "essay.ann", tmp_path / "essay.txt"
+    ann.write_text("T1\tClaim 0 4\tNope\nR1\tsupports Arg1:T1 Arg2:T2\n", encoding="utf-8")
+    txt.write_text(BRAT_TXT, encoding="utf-8")
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_map", str(ann), "--project", "essays", "--format", "brat",
+            "--text", str(txt), "--mapping", BRAT_MAPPING,
+        )  # fmt: skip
+    assert str(caught.value) == (
+        f"{ann} was not imported:\n"
+        "line 1: T1: the text at 0 4 reads '\\ufeffCom', not 'Nope'.\n"
+        "line 2: R1: Arg2 T2 is not an entity of this file (missing)."
+    )
+    assert counts() == before
+
+
+def test_import_map_needs_an_author_files_and_a_project(tmp_path):
+    ProjectFactory(slug="empty")
+    path = tmp_path / "smoking.json"
+    path.write_text(json.dumps(aifdb()), encoding="utf-8")
+    text = tmp_path / "smoking.txt"
+    text.write_text(AIF_TEXT, encoding="utf-8")
+    args = [str(path), "--project", "empty", "--format", "aif", "--text", str(text)]
+    with pytest.raises(CommandError, match="author: Project empty has no owner"):
+        call_command("import_map", *args)
+    # The service names the row in the file's terms: the node.
+    with pytest.raises(CommandError) as caught:
+        call_command("import_map", *args, "--author", "ghost")
+    assert str(caught.value).endswith(
+        "node 10.author: There is no user named 'ghost'; create the account first, then "
+        "import again."
+    )
+    with pytest.raises(CommandError, match="There is no project with slug 'nope'"):
+        call_command("import_map", str(path), "--project", "nope", "--format", "aif")
+    with pytest.raises(CommandError, match=r"Cannot read .*missing\.txt: No such file"):
+        call_command("import_map", *args[:5], "--text", str(tmp_path / "missing.txt"))
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(CommandError, match=r"latin1\.txt is not UTF-8 text"):
+        call_command("import_map", *args[:5], "--text", str(tmp_path / "latin1.txt"))

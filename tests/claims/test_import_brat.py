@@ -12,7 +12,7 @@ from claims.importers.brat_import import BratImporter
 from claims.importers.source_text import ImportOptions, ParsedFile
 from claims.snapshot import LinkRow, ParagraphRow
 from tests.claims.test_export_formats import make_snapshot
-from tests.claims.test_import_api import map_snapshot
+from tests.claims.test_import_roundtrip import map_snapshot
 
 # A persuasive essay as the Argument Annotated Essays corpus has them: a title line, a blank
 # line, then paragraphs; a byte order mark and a no-break space, an emoji and CJK for offsets.

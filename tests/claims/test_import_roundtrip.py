@@ -352,3 +352,52 @@ def test_the_service_recreates_any_map_exactly(snapshot):
     again = document_snapshot(result.document)
     assert _canonical(again) == _canonical(snapshot)
     assert result.implicit == sum(t.implicit for t in snapshot.tags)
+
+
+# --- A hand-made map, shared by the import tests ---------------------------------------------
+
+MAP_TEXT = "India and China agreed to share intelligence. Critics call it talk."
+
+
+def map_snapshot(links: tuple[LinkRow, ...] | None = None) -> DocumentSnapshot:
+    """One paragraph, two passages and an implicit statement, a linked argument of two
+    premises, an undercut of its first link and an undercut of that undercut. The undercuts
+    come first, so the service has to create the links they attack before them."""
+    text = MAP_TEXT
+    claim_end = text.index(".") + 1
+    critics = text.index("Critics")
+
+    def tag(tag_id: int, start: int | None, end: int | None, kind: str, quote: str = "") -> TagRow:
+        passage = start is not None
+        return TagRow(
+            id=tag_id,
+            paragraph_id=7 if passage else None,
+            paragraph_position=0 if passage else None,
+            start=start,
+            end=end,
+            quote=text[start:end] if passage else quote,
+            prefix=text[max(0, start - 32) : start] if passage else "",
+            suffix=text[end : end + 32] if passage else "",
+            kind=kind,
+            note="",
+            author="alice",
+        )
+
+    if links is None:
+        links = (
+            LinkRow(40, 3, None, "undercuts", "", "bob", target_link_id=30),
+            LinkRow(30, 2, None, "undercuts", "<em>why?</em>", "bob", target_link_id=10),
+            LinkRow(10, 1, 2, "supports", "", "alice", group="both"),
+            LinkRow(20, 3, 2, "supports", "", "alice", group="both"),
+        )
+    return DocumentSnapshot(
+        id=None,
+        title="A map",
+        paragraphs=(ParagraphRow(id=7, position=0, text=text),),
+        tags=(
+            tag(1, 0, claim_end, "evidence"),
+            tag(2, critics, len(text), "claim"),
+            tag(3, None, None, "evidence", quote="Sharing intelligence is cooperation."),
+        ),
+        links=links,
+    )

@@ -1,0 +1,102 @@
+"""Import an argument map (AIF JSON or a brat .ann file) over its source text as a document."""
+
+from io import StringIO
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from annotator.models import Project
+from claims.importers.source_text import ImportOptions
+from claims.importing import ImportResult, file_import
+
+
+def _problems(exc: ValidationError) -> str:
+    """Return one line per problem, each starting with the place it names."""
+    if not hasattr(exc, "error_dict"):
+        return "\n".join(exc.messages)
+    return "\n".join(
+        message if place == NON_FIELD_ERRORS else f"{place}: {message}"
+        for place, messages in exc.message_dict.items()
+        for message in messages
+    )
+
+
+def _read(path: Path, *, keep_bom: bool = False) -> str:
+    try:
+        # utf-8-sig drops a byte order mark; a brat .txt keeps it, as brat counts it.
+        return path.read_text(encoding="utf-8" if keep_bom else "utf-8-sig")
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path} is not UTF-8 text.") from None
+
+
+def _summary(result: ImportResult, slug: str) -> list[str]:
+    report = result.report()
+    lines = [
+        f"Imported {result.document.title!r} as document {result.document.pk} into {slug}: "
+        f"{report['paragraphs']} paragraphs, {report['tags']} tags "
+        f"({report['implicit']} implicit), {report['links']} links."
+    ]
+    for heading, notices in (("Skipped", result.skipped), ("Adjusted", result.adjusted)):
+        for notice in notices:
+            ids = ", ".join(notice.ids[:10]) + (", ..." if len(notice.ids) > 10 else "")
+            lines.append(f"{heading} {len(notice.ids)} {notice.what} ({ids}): {notice.why}.")
+    if result.members_added:
+        lines.append(f"Added as annotators of {slug}: {', '.join(result.members_added)}.")
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a document in a project from an argument map over its source text: AIF JSON "
+        "(AIFdb, OVA) or a brat .ann file. The text's lines are the paragraphs; tags and links "
+        "are attributed to --author (default: the project's first owner)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, metavar="FILE", help="the .json or .ann file")
+        parser.add_argument("--project", required=True, metavar="SLUG", help="project slug")
+        parser.add_argument("--format", required=True, choices=["aif", "brat"])
+        parser.add_argument(
+            "--text",
+            type=Path,
+            metavar="TEXTFILE",
+            help="the source text (brat: the .txt; AIF: optional for OVA files that carry it)",
+        )
+        parser.add_argument("--title", default="", help="default: the file's name")
+        parser.add_argument(
+            "--mapping", default="", help="brat entity types to kinds: MajorClaim=claim,..."
+        )
+        parser.add_argument(
+            "--relation-mapping", default="", help="brat relation types: Support=supports,..."
+        )
+        parser.add_argument("--author", default="", metavar="USERNAME")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        project = Project.objects.filter(slug=options["project"]).first()
+        if project is None:
+            raise CommandError(f"There is no project with slug {options['project']!r}.")
+        source = _read(path)
+        text_path: Path | None = options["text"]
+        text = None if text_path is None else _read(text_path, keep_bom=True)
+        import_options = ImportOptions(
+            text=text,
+            title=options["title"] or path.stem,
+            author=options["author"],
+            mapping=options["mapping"],
+            relation_mapping=options["relation_mapping"],
+        )
+        try:
+            result = file_import(
+                actor=None,
+                project=project,
+                format_name=options["format"],
+                source=StringIO(source),
+                options=import_options,
+            )
+        except ValidationError as exc:
+            raise CommandError(f"{path} was not imported:\n{_problems(exc)}") from None
+        self.stdout.write("\n".join(_summary(result, project.slug)))
