@@ -17,8 +17,9 @@ same file. An implicit statement (a premise or conclusion the author left unstat
 A link ``supports`` or ``attacks`` the tag ``target`` (``target_link`` null) or ``undercuts``
 the link ``target_link`` (``target`` null); links into one target with the same relation and
 the same non-empty ``group`` form one linked argument. ``status`` (pending, accepted, disputed,
-rejected) is derived from reviews and decisions: it is informative and not read back. Offsets
-count Unicode code points; people are named by username; times are ISO 8601.
+rejected) is derived from reviews and decisions: the importer reads it into the snapshot, but a
+database that imports the file derives its own. Offsets count Unicode code points; people are
+named by username; times are ISO 8601.
 """
 
 import datetime
