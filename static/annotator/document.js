@@ -1,10 +1,19 @@
 // The document page: paints tags as highlights, tags a selection, lists, filters, edits and
-// deletes (with undo) tags. Offsets sent to and read from the API are Unicode code points;
-// the DOM counts UTF-16 code units, so every offset crosses `toCodePoints` / `toUtf16`.
+// deletes (with undo) tags; adds implicit statements; links tags (supports, attacks, linked
+// premises, undercuts) by picking the target in the text or the side panel; shows each tag's
+// links, status and reviews; opens a passage from #tag-<id>. Offsets sent to and read from the
+// API are Unicode code points; the DOM counts UTF-16 code units, so every offset crosses
+// `toCodePoints`.
 
 const config = JSON.parse(document.getElementById("page-config").textContent);
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const KIND_LABELS = Object.fromEntries(config.kinds.map((k) => [k.value, k.label]));
+const reading = document.getElementById("reading");
+const urls = {
+  links: reading.dataset.linksUrl,
+  reviews: reading.dataset.reviewsUrl,
+  map: reading.dataset.mapUrl,
+};
 
 const state = {
   tags: new Map(), // id -> tag
@@ -12,6 +21,9 @@ const state = {
   author: "",
   pending: null, // the selection waiting for a kind: {paragraph, start, end, quote}
   selectedId: null,
+  links: new Map(), // id -> link
+  linksLoaded: false,
+  linking: null, // link mode: {source: tag id} or, to undercut, {targetLink: link id}
 };
 
 const paragraphs = new Map(); // paragraph id -> {el, text, u16}
@@ -112,9 +124,13 @@ function paintAll() {
 
 function repaintParagraph(paragraphId) {
   const info = paragraphs.get(paragraphId);
-  if (!info) return;
-  const tags = [...state.tags.values()].filter((t) => t.paragraph === paragraphId && isVisible(t));
-  paintParagraph(info, tags);
+  // An implicit statement has no paragraph: only the side panel changes.
+  if (info) {
+    const tags = [...state.tags.values()].filter(
+      (t) => t.paragraph === paragraphId && isVisible(t),
+    );
+    paintParagraph(info, tags);
+  }
   renderList();
   renderCounts();
 }
@@ -129,21 +145,24 @@ function shorten(text, max = 90) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Reading order: passages by paragraph and offset, then implicit statements by id. */
+function readingOrder(a, b, order) {
+  const pa = a.paragraph === null ? Infinity : order.get(a.paragraph);
+  const pb = b.paragraph === null ? Infinity : order.get(b.paragraph);
+  if (pa !== pb) return pa - pb;
+  return (a.start ?? 0) - (b.start ?? 0) || (a.end ?? 0) - (b.end ?? 0) || a.id - b.id;
+}
+
 function renderList() {
   const order = new Map([...paragraphs.keys()].map((id, i) => [id, i]));
   const visible = [...state.tags.values()]
     .filter(isVisible)
-    .sort(
-      (a, b) =>
-        order.get(a.paragraph) - order.get(b.paragraph) ||
-        a.start - b.start ||
-        a.end - b.end ||
-        a.id - b.id,
-    );
+    .sort((a, b) => readingOrder(a, b, order));
   const frag = document.createDocumentFragment();
   for (const tag of visible) {
     const li = document.createElement("li");
     li.className = `tag-entry k-${tag.kind}`;
+    if (tag.implicit) li.classList.add("implicit");
     if (tag.id === state.selectedId) li.classList.add("selected");
     const button = document.createElement("button");
     button.type = "button";
@@ -158,7 +177,14 @@ function renderList() {
     const author = document.createElement("span");
     author.className = "author";
     author.textContent = tag.author;
-    button.append(kind, " ", quote, " ", author);
+    button.append(kind, " ");
+    if (tag.implicit) {
+      const flag = document.createElement("span");
+      flag.className = "implicit-flag";
+      flag.textContent = "implicit";
+      button.append(flag, " ");
+    }
+    button.append(quote, " ", author);
     li.append(button);
     frag.append(li);
   }
@@ -205,6 +231,10 @@ list.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-tag]");
   if (!button) return;
   const id = Number(button.dataset.tag);
+  if (state.linking) {
+    pickForLink([id]);
+    return;
+  }
   focusTag(id);
   showDetails([id]);
 });
@@ -221,8 +251,10 @@ function focusTag(id) {
   const marks = marksOf(id);
   for (const m of marks) m.classList.add("selected");
   for (const li of list.querySelectorAll("li.selected")) li.classList.remove("selected");
-  list.querySelector(`button[data-tag="${id}"]`)?.parentElement.classList.add("selected");
-  marks[0]?.scrollIntoView({ block: "center", behavior: "smooth" });
+  const entry = list.querySelector(`button[data-tag="${id}"]`);
+  entry?.parentElement.classList.add("selected");
+  if (marks[0]) marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  else entry?.scrollIntoView({ block: "nearest" });
 }
 
 // --- Messages --------------------------------------------------------------------------------
@@ -366,7 +398,13 @@ function closeToolbar() {
 }
 
 function onSelectionEnd(event) {
-  if (toolbar.contains(event.target) || details.contains(event.target)) return;
+  if (
+    toolbar.contains(event.target) ||
+    details.contains(event.target) ||
+    linkDialog.contains(event.target)
+  ) {
+    return;
+  }
   // Let the browser finish updating the selection first.
   setTimeout(() => {
     const pending = readSelection();
@@ -427,7 +465,10 @@ document.getElementById("toolbar-cancel").addEventListener("click", () => {
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
-    if (!toolbar.hidden) {
+    if (!linkDialog.hidden || state.linking) {
+      cancelLinking();
+      event.preventDefault();
+    } else if (!toolbar.hidden) {
       closeToolbar();
       window.getSelection()?.removeAllRanges();
       event.preventDefault();
@@ -476,22 +517,38 @@ function showDetails(ids) {
   details.querySelector("button, select, textarea")?.focus();
 }
 
+const STATUS_HELP = {
+  pending: "not decided yet",
+  accepted: "accepted",
+  disputed: "reviewers disagree",
+  rejected: "rejected",
+};
+
 function detailsCard(tag) {
   const card = document.createElement("section");
   card.className = `tag-card k-${tag.kind}`;
+  if (tag.implicit) card.classList.add("implicit");
   card.dataset.tag = tag.id;
   const head = document.createElement("p");
   head.className = "tag-card-head";
   const kind = document.createElement("span");
   kind.className = `kind-label k-${tag.kind}`;
   kind.textContent = KIND_LABELS[tag.kind];
-  head.append(kind, ` by ${tag.author}`);
+  const status = document.createElement("span");
+  status.className = `status-badge s-${tag.status}`;
+  status.textContent = tag.status;
+  status.title = `Status: ${STATUS_HELP[tag.status] ?? tag.status}`;
+  head.append(kind, ` by ${tag.author} `, status);
   const quote = document.createElement("blockquote");
   quote.textContent = tag.quote;
-  const reviews = document.createElement("p");
-  reviews.className = "muted";
-  reviews.textContent = `${tag.agree} agree · ${tag.disagree} disagree`;
-  card.append(head, quote);
+  card.append(head);
+  if (tag.implicit) {
+    const flag = document.createElement("p");
+    flag.className = "implicit-flag";
+    flag.textContent = "implicit: a statement the author left unstated, not in the text";
+    card.append(flag);
+  }
+  card.append(quote);
   if (tag.note) {
     const note = document.createElement("div");
     note.className = "note";
@@ -499,9 +556,523 @@ function detailsCard(tag) {
     note.innerHTML = tag.note;
     card.append(note);
   }
+  const counts = document.createElement("p");
+  counts.className = "muted verdicts";
+  counts.textContent = `${tag.agree} agree · ${tag.disagree} disagree`;
+  card.append(counts);
+
+  const actions = document.createElement("div");
+  actions.className = "row card-actions";
+  if (config.canContribute) {
+    const start = document.createElement("button");
+    start.type = "button";
+    start.dataset.action = "link";
+    start.textContent = "Link from this tag";
+    start.addEventListener("click", () => startLinking({ source: tag.id }));
+    actions.append(start);
+  }
+  const onMap = document.createElement("a");
+  onMap.className = "button-link";
+  onMap.href = `${urls.map}?tag=${tag.id}`;
+  onMap.textContent = "Show on map";
+  actions.append(onMap);
+  card.append(actions);
+
+  const linksSection = document.createElement("section");
+  linksSection.className = "card-links";
+  linksSection.setAttribute("aria-label", "Links");
+  renderCardLinks(linksSection, tag);
+  card.append(linksSection);
+
+  const reviews = document.createElement("section");
+  reviews.className = "card-reviews";
+  reviews.setAttribute("aria-label", "Reviews");
+  const heading = document.createElement("h3");
+  heading.textContent = "Reviews";
+  const loading = document.createElement("p");
+  loading.className = "muted";
+  loading.textContent = "Loading reviews…";
+  reviews.append(heading, loading);
   card.append(reviews);
+  loadReviews(tag, reviews);
+
   if (canChange(tag)) card.append(editForm(tag));
   return card;
+}
+
+// --- Reviews in the details --------------------------------------------------------------------
+
+async function fetchAll(url) {
+  const rows = [];
+  let next = url;
+  while (next) {
+    const page = await api("GET", next);
+    rows.push(...page.results);
+    next = page.next;
+  }
+  return rows;
+}
+
+async function loadReviews(tag, section) {
+  let reviews;
+  try {
+    reviews = await fetchAll(`${urls.reviews}?tag=${tag.id}&page_size=1000`);
+  } catch (error) {
+    section.querySelector("p").textContent = `The reviews could not be loaded. ${error.message}`;
+    return;
+  }
+  const body = document.createElement("ol");
+  body.className = "review-list";
+  for (const review of reviews) {
+    const li = document.createElement("li");
+    li.className = `review v-${review.verdict}`;
+    const who = document.createElement("strong");
+    who.textContent = review.reviewer;
+    li.append(who, review.verdict === "agree" ? " agrees" : " disagrees");
+    if (review.comment) {
+      const comment = document.createElement("div");
+      comment.className = "review-comment";
+      // Comments are sanitised by the server with the same allow-list as notes.
+      comment.innerHTML = review.comment;
+      li.append(": ", comment);
+    }
+    body.append(li);
+  }
+  const placeholder = section.querySelector("p");
+  if (reviews.length === 0) placeholder.textContent = "No reviews yet.";
+  else placeholder.replaceWith(body);
+}
+
+// --- Links in the details ----------------------------------------------------------------------
+
+const INCOMING = { supports: "supported by", attacks: "attacked by", undercuts: "undercut by" };
+
+function quoteOf(tagId) {
+  const tag = state.tags.get(tagId);
+  return tag ? `“${shorten(tag.quote, 70)}”` : "(a tag you cannot see here)";
+}
+
+/** Describe what a link bears on: a tag's quote, or the link it undercuts. */
+function describeTarget(link, depth = 0) {
+  if (link.target !== null) return quoteOf(link.target);
+  const attacked = state.links.get(link.target_link);
+  if (!attacked || depth > 3) return "a link";
+  return `the link ${quoteOf(attacked.source)} ${attacked.relation} ${describeTarget(attacked, depth + 1)}`;
+}
+
+function describeLink(link) {
+  return `${quoteOf(link.source)} ${link.relation} ${describeTarget(link)}`;
+}
+
+function canChangeLink(link) {
+  return config.canCurate || (config.canContribute && link.author === config.user);
+}
+
+function linksOf(tagId) {
+  const all = [...state.links.values()].sort((a, b) => a.id - b.id);
+  return {
+    outgoing: all.filter((l) => l.source === tagId),
+    incoming: all.filter((l) => l.target === tagId),
+    undercutsOf: (linkId) => all.filter((l) => l.target_link === linkId),
+  };
+}
+
+function goToTagButton(tagId, text) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button quote-link";
+  button.textContent = text;
+  button.addEventListener("click", () => {
+    if (!state.tags.has(tagId)) return;
+    focusTag(tagId);
+    showDetails([tagId]);
+  });
+  return button;
+}
+
+function linkItem(link, label, otherTag, otherText, undercutsOf, depth = 0) {
+  const li = document.createElement("li");
+  li.className = `link-item r-${link.relation}`;
+  li.dataset.link = link.id;
+  const text = document.createElement("span");
+  text.className = "link-label";
+  text.textContent = `${label}: `;
+  li.append(text, otherTag === null ? otherText : goToTagButton(otherTag, otherText));
+  if (link.group) {
+    const group = document.createElement("span");
+    group.className = "muted";
+    group.textContent = " (a linked premise)";
+    li.append(group);
+  }
+  const by = document.createElement("span");
+  by.className = "author";
+  by.textContent = ` · ${link.author}`;
+  li.append(by);
+  const buttons = document.createElement("span");
+  buttons.className = "link-actions";
+  if (config.canContribute) {
+    const undercut = document.createElement("button");
+    undercut.type = "button";
+    undercut.className = "small";
+    undercut.textContent = "Undercut this link";
+    undercut.addEventListener("click", () => startLinking({ targetLink: link.id }));
+    buttons.append(undercut);
+  }
+  if (canChangeLink(link)) {
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "small danger";
+    remove.textContent = "Delete link";
+    remove.addEventListener("click", () => deleteLink(link));
+    buttons.append(remove);
+  }
+  li.append(buttons);
+  const undercuts = depth < 3 ? undercutsOf(link.id) : [];
+  if (undercuts.length) {
+    const nested = document.createElement("ul");
+    for (const u of undercuts) {
+      nested.append(linkItem(u, "undercut by", u.source, quoteOf(u.source), undercutsOf, depth + 1));
+    }
+    li.append(nested);
+  }
+  return li;
+}
+
+function renderCardLinks(section, tag) {
+  const heading = document.createElement("h3");
+  heading.textContent = "Links";
+  if (!state.linksLoaded) {
+    const wait = document.createElement("p");
+    wait.className = "muted";
+    wait.textContent = "Loading links…";
+    section.replaceChildren(heading, wait);
+    return;
+  }
+  const { outgoing, incoming, undercutsOf } = linksOf(tag.id);
+  if (outgoing.length === 0 && incoming.length === 0) {
+    const none = document.createElement("p");
+    none.className = "muted";
+    none.textContent = "No links yet.";
+    section.replaceChildren(heading, none);
+    return;
+  }
+  const ul = document.createElement("ul");
+  ul.className = "link-list";
+  for (const link of outgoing) {
+    const other = link.target;
+    ul.append(linkItem(link, link.relation, other, describeTarget(link), undercutsOf));
+  }
+  for (const link of incoming) {
+    ul.append(
+      linkItem(link, INCOMING[link.relation], link.source, quoteOf(link.source), undercutsOf),
+    );
+  }
+  section.replaceChildren(heading, ul);
+}
+
+/** Redraw the link lists of the open details (after links change), keeping focus nearby. */
+function refreshCardLinks() {
+  if (details.hidden) return;
+  for (const card of detailsBody.querySelectorAll(".tag-card")) {
+    const tag = state.tags.get(Number(card.dataset.tag));
+    const section = card.querySelector(".card-links");
+    if (tag && section) renderCardLinks(section, tag);
+  }
+}
+
+async function loadLinks() {
+  try {
+    const rows = await fetchAll(`${urls.links}?document=${config.documentId}&page_size=1000`);
+    state.links = new Map(rows.map((l) => [l.id, l]));
+    state.linksLoaded = true;
+  } catch (error) {
+    toast(`The links could not be loaded. ${error.message}`, { kind: "error" });
+    return;
+  }
+  refreshCardLinks();
+  document.body.dataset.linksReady = "true";
+}
+
+async function deleteLink(link) {
+  try {
+    await api("DELETE", `${urls.links}${link.id}/`);
+  } catch (error) {
+    toast(`The link was not deleted. ${error.message}`, { kind: "error" });
+    return;
+  }
+  // The server also deleted the undercuts of this link (and theirs).
+  const gone = new Set([link.id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const l of state.links.values()) {
+      if (l.target_link !== null && gone.has(l.target_link) && !gone.has(l.id)) {
+        gone.add(l.id);
+        grew = true;
+      }
+    }
+  }
+  for (const id of gone) state.links.delete(id);
+  refreshCardLinks();
+  toast(`Link deleted: ${describeLink(link)}.`, {
+    action: { label: "Undo", run: () => restoreLink(link) },
+    timeout: 15000,
+  });
+}
+
+async function restoreLink(link) {
+  try {
+    await api("POST", `${urls.links}${link.id}/restore/`);
+  } catch (error) {
+    toast(`The link could not be restored. ${error.message}`, { kind: "error" });
+    return;
+  }
+  await loadLinks(); // its undercuts came back with it
+  toast("Link restored.");
+}
+
+// --- Linking: pick a target, then say how ------------------------------------------------------
+
+const banner = document.getElementById("link-banner");
+const bannerText = document.getElementById("link-banner-text");
+const linkDialog = document.getElementById("link-dialog");
+const linkForm = document.getElementById("link-form");
+
+function startLinking(linking) {
+  state.linking = linking;
+  closeDetails();
+  if (linking.targetLink !== undefined) {
+    const attacked = state.links.get(linking.targetLink);
+    bannerText.textContent = `Pick the tag that undercuts the link ${describeLink(attacked)} (Esc cancels)`;
+  } else {
+    bannerText.textContent = "Pick the tag this one supports or attacks (Esc cancels)";
+  }
+  banner.hidden = false;
+  document.body.classList.add("linking");
+  bannerText.focus();
+}
+
+function endLinking() {
+  state.linking = null;
+  banner.hidden = true;
+  document.body.classList.remove("linking");
+}
+
+function cancelLinking() {
+  const source = state.linking?.source;
+  linkDialog.hidden = true;
+  endLinking();
+  toast("Linking cancelled.", { timeout: 3000 });
+  if (source !== undefined && state.tags.has(source)) {
+    focusTag(source);
+    showDetails([source]);
+  }
+}
+
+document.getElementById("link-banner-cancel").addEventListener("click", cancelLinking);
+document.getElementById("link-dialog-close").addEventListener("click", cancelLinking);
+
+function pickForLink(ids) {
+  const linking = state.linking;
+  if (linking.targetLink !== undefined) {
+    const attacked = state.links.get(linking.targetLink);
+    const candidates = ids.filter((id) => id !== attacked?.source);
+    if (!attacked || candidates.length === 0) {
+      toast("A tag cannot undercut a link it starts; pick another tag.", { kind: "warning" });
+      return;
+    }
+    openUndercutForm(attacked, candidates);
+    return;
+  }
+  const candidates = ids.filter((id) => id !== linking.source);
+  if (candidates.length === 0) {
+    toast("A tag cannot support or attack itself; pick another tag.", { kind: "warning" });
+    return;
+  }
+  openLinkForm(linking.source, candidates);
+}
+
+function optionFor(tagId) {
+  const tag = state.tags.get(tagId);
+  return new Option(`${KIND_LABELS[tag.kind]} ${quoteOf(tagId)}`, String(tagId));
+}
+
+function showLinkDialog(title) {
+  document.getElementById("link-dialog-title").textContent = title;
+  banner.hidden = true;
+  linkDialog.hidden = false;
+  linkForm.querySelector("select, input, textarea")?.focus();
+}
+
+function openLinkForm(sourceId, candidates) {
+  linkForm.innerHTML = `
+    <p class="link-from"></p>
+    <label for="link-target">To</label>
+    <select id="link-target" name="target"></select>
+    <fieldset class="relation">
+      <legend>This tag</legend>
+      <label><input type="radio" name="relation" value="supports" checked> supports</label>
+      <label><input type="radio" name="relation" value="attacks"> attacks</label>
+      <span class="muted">the target</span>
+    </fieldset>
+    <label for="link-group">Linked premise (optional)</label>
+    <select id="link-group" name="group"></select>
+    <label for="link-note">Note (optional)</label>
+    <textarea id="link-note" name="note" rows="2"></textarea>
+    <div class="row">
+      <button type="submit" class="primary">Save link</button>
+      <button type="button" data-action="cancel">Cancel</button>
+    </div>`;
+  linkForm.querySelector(".link-from").textContent = `From ${quoteOf(sourceId)}`;
+  const target = linkForm.querySelector("#link-target");
+  for (const id of candidates) target.append(optionFor(id));
+  const group = linkForm.querySelector("#link-group");
+  const radios = [...linkForm.querySelectorAll('input[name="relation"]')];
+
+  function fillGroups() {
+    const targetId = Number(target.value);
+    const others = [...state.links.values()].filter(
+      (l) => l.target === targetId && l.source !== sourceId,
+    );
+    group.replaceChildren(new Option("no: an argument of its own", ""));
+    for (const other of others) {
+      group.append(
+        new Option(
+          `together with ${quoteOf(other.source)} (which ${other.relation} it)`,
+          String(other.id),
+        ),
+      );
+    }
+    group.disabled = others.length === 0;
+    syncRelation();
+  }
+  function syncRelation() {
+    const other = state.links.get(Number(group.value));
+    for (const radio of radios) {
+      if (other) radio.checked = radio.value === other.relation;
+      radio.disabled = Boolean(other);
+    }
+  }
+  target.addEventListener("change", fillGroups);
+  group.addEventListener("change", syncRelation);
+  fillGroups();
+
+  linkForm.onsubmit = async (event) => {
+    event.preventDefault();
+    const partner = state.links.get(Number(group.value));
+    const relation = partner
+      ? partner.relation
+      : linkForm.querySelector('input[name="relation"]:checked').value;
+    const body = {
+      source: sourceId,
+      target: Number(target.value),
+      relation,
+      note: linkForm.querySelector("#link-note").value,
+    };
+    await saveLink(body, partner);
+  };
+  linkForm.querySelector('[data-action="cancel"]').addEventListener("click", cancelLinking);
+  showLinkDialog("Link two tags");
+}
+
+function openUndercutForm(attacked, candidates) {
+  linkForm.innerHTML = `
+    <label for="link-source">Tag that undercuts</label>
+    <select id="link-source" name="source"></select>
+    <p class="link-what"></p>
+    <label for="link-note">Note (optional)</label>
+    <textarea id="link-note" name="note" rows="2"></textarea>
+    <div class="row">
+      <button type="submit" class="primary">Save undercut</button>
+      <button type="button" data-action="cancel">Cancel</button>
+    </div>`;
+  const source = linkForm.querySelector("#link-source");
+  for (const id of candidates) source.append(optionFor(id));
+  linkForm.querySelector(".link-what").textContent =
+    `It undercuts the link ${describeLink(attacked)}: it says that inference does not hold.`;
+  linkForm.onsubmit = async (event) => {
+    event.preventDefault();
+    await saveLink({
+      source: Number(source.value),
+      target_link: attacked.id,
+      relation: "undercuts",
+      note: linkForm.querySelector("#link-note").value,
+    });
+  };
+  linkForm.querySelector('[data-action="cancel"]').addEventListener("click", cancelLinking);
+  showLinkDialog("Undercut a link");
+}
+
+/** Save a link; joining ``partner`` makes both premises of one linked argument. */
+async function saveLink(body, partner = null) {
+  const buttons = linkForm.querySelectorAll("button");
+  for (const b of buttons) b.disabled = true;
+  try {
+    if (partner) {
+      let name = partner.group;
+      if (!name) {
+        name = `arg-${partner.id}`;
+        const updated = await api("PATCH", `${urls.links}${partner.id}/`, { group: name });
+        state.links.set(updated.id, updated);
+      }
+      body.group = name;
+    }
+    const link = await api("POST", urls.links, body);
+    state.links.set(link.id, link);
+    linkDialog.hidden = true;
+    endLinking();
+    toast(`Link saved: ${describeLink(link)}.`);
+    focusTag(link.source);
+    showDetails([link.source]);
+  } catch (error) {
+    toast(`The link was not saved. ${error.message}`, { kind: "error" });
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+// --- Implicit statements -----------------------------------------------------------------------
+
+const implicitOpen = document.getElementById("implicit-open");
+const implicitForm = document.getElementById("implicit-form");
+
+function closeImplicitForm() {
+  implicitForm.hidden = true;
+  implicitOpen.setAttribute("aria-expanded", "false");
+  implicitForm.reset();
+}
+
+if (implicitOpen) {
+  implicitOpen.addEventListener("click", () => {
+    const opening = implicitForm.hidden;
+    implicitForm.hidden = !opening;
+    implicitOpen.setAttribute("aria-expanded", String(opening));
+    if (opening) implicitForm.querySelector("textarea").focus();
+  });
+  document.getElementById("implicit-cancel").addEventListener("click", () => {
+    closeImplicitForm();
+    implicitOpen.focus();
+  });
+  implicitForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {
+      document: config.documentId,
+      kind: implicitForm.elements.kind.value,
+      quote: implicitForm.elements.quote.value,
+    };
+    try {
+      const tag = await api("POST", config.api.tags, body);
+      state.tags.set(tag.id, tag);
+      closeImplicitForm();
+      renderList();
+      renderCounts();
+      toast(`Implicit ${KIND_LABELS[tag.kind].toLowerCase()} added.`);
+      focusTag(tag.id);
+      list.querySelector(`button[data-tag="${tag.id}"]`)?.focus();
+    } catch (error) {
+      toast(`The statement was not added. ${error.message}`, { kind: "error" });
+    }
+  });
 }
 
 function editForm(tag) {
@@ -550,6 +1121,7 @@ async function deleteTag(tag) {
   state.tags.delete(tag.id);
   closeDetails();
   repaintParagraph(tag.paragraph);
+  loadLinks(); // deleting a tag deleted its links
   toast(`${KIND_LABELS[tag.kind]} deleted.`, {
     action: { label: "Undo", run: () => restoreTag(tag) },
     timeout: 15000,
@@ -561,6 +1133,7 @@ async function restoreTag(tag) {
     const restored = await api("POST", `${config.api.tags}${tag.id}/restore/`);
     state.tags.set(restored.id, restored);
     repaintParagraph(restored.paragraph);
+    loadLinks(); // and its links came back with it
     toast(`${KIND_LABELS[restored.kind]} restored.`);
   } catch (error) {
     toast(`The tag could not be restored. ${error.message}`, { kind: "error" });
@@ -573,9 +1146,40 @@ document.getElementById("paragraphs").addEventListener("click", (event) => {
   const selection = window.getSelection();
   if (selection && !selection.isCollapsed) return;
   const ids = mark.dataset.tags.split(" ").map(Number);
+  if (state.linking) {
+    pickForLink(ids);
+    return;
+  }
   focusTag(ids[0]);
   showDetails(ids);
 });
+
+// --- Opening a passage from #tag-<id> -----------------------------------------------------------
+
+function openFromHash() {
+  const match = /^#tag-(\d+)$/.exec(window.location.hash);
+  if (!match) return;
+  const id = Number(match[1]);
+  const tag = state.tags.get(id);
+  if (!tag) {
+    toast("That tag is not on this page any more (it may have been deleted).", {
+      kind: "warning",
+    });
+    return;
+  }
+  // Show it even if a filter hid it.
+  if (!isVisible(tag)) {
+    state.kinds = new Set(config.kinds.map((k) => k.value));
+    for (const box of document.querySelectorAll('.filters input[name="kind"]')) box.checked = true;
+    state.author = "";
+    authorSelect.value = "";
+    paintAll();
+  }
+  focusTag(id);
+  showDetails([id]);
+}
+
+window.addEventListener("hashchange", openFromHash);
 
 // --- Start -----------------------------------------------------------------------------------
 
@@ -584,3 +1188,5 @@ paintAll();
 document.body.dataset.paintMs = String(Math.round(performance.now() - started));
 document.body.dataset.readyAt = String(Math.round(performance.now()));
 document.body.dataset.ready = "true";
+openFromHash();
+loadLinks();

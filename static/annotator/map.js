@@ -43,7 +43,7 @@ function fit() {
   const { w, h } = size();
   view.scale = Math.min(fitScale(), 1.25);
   view.x = (WIDTH - w / view.scale) / 2;
-  view.y = (HEIGHT - h / view.scale) / 2;
+  view.y = 0; // top-aligned: conclusions first
   apply();
 }
 
@@ -224,7 +224,10 @@ function focusTag(id, { announce = true } = {}) {
     return false;
   }
   node.classList.add("focused");
-  centreOn(node, Math.max(READABLE, Math.min(fitScale(), 1.5)));
+  // A map readable whole stays as it is; otherwise zoom to a readable size around the node.
+  if (!inView(node) || view.scale < READABLE * 0.8) {
+    centreOn(node, Math.max(view.scale, READABLE));
+  }
   node.closest("a")?.focus({ preventScroll: true });
   if (announce) {
     focusNote.textContent = `Centred on ${node.getAttribute("aria-label")}`;
@@ -253,10 +256,10 @@ svg.setAttribute("height", "100%");
 svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
 viewport.classList.add("panning");
 controls.hidden = false;
-// A map that is readable whole gets a viewport its own height instead of a tall empty box.
+// A wide, flat map gets a lower viewport instead of a tall empty box (but keeps room to zoom).
 const fitted = HEIGHT * Math.min(fitScale(), 1.25);
-if (fitScale() >= 0.8 && fitted + 32 < size().h) {
-  viewport.style.height = `${Math.max(fitted + 32, 240)}px`;
+if (fitted + 32 < size().h) {
+  viewport.style.height = `${Math.round(Math.max(fitted + 32, size().h * 0.6))}px`;
 }
 fit();
 if (viewport.dataset.focus) focusTag(viewport.dataset.focus);
