@@ -354,6 +354,22 @@ def test_the_service_recreates_any_map_exactly(snapshot):
     assert result.implicit == sum(t.implicit for t in snapshot.tags)
 
 
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(snapshot=maps())
+def test_any_map_survives_json_export_and_import(snapshot):
+    for name in PEOPLE:
+        UserFactory(username=name)
+    result = annotations_import(
+        actor=None, project=ProjectFactory(), snapshot=from_json(to_json(snapshot))
+    )
+    assert _canonical(document_snapshot(result.document)) == _canonical(snapshot)
+
+
 # --- A hand-made map, shared by the import tests ---------------------------------------------
 
 MAP_TEXT = "India and China agreed to share intelligence. Critics call it talk."
