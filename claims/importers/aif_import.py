@@ -381,7 +381,7 @@ class _Builder:
         target: int | None = None,
         target_link: int | None = None,
     ) -> None:
-        relation = SCHEME_TYPES[scheme.type] if target_link is None else Relation.UNDERCUTS
+        relation = SCHEME_TYPES[scheme.type] if target_link is None else Relation.UNDERCUTS.value
         keys = [(tag_ids[p], target, target_link, relation) for p in scheme.premises]
         earlier = {self.made[key] for key in keys if key in self.made}
         if earlier:
