@@ -3,6 +3,7 @@
 from claims.exporters.aif_export import AifExporter
 from claims.exporters.argdown_export import ArgdownExporter
 from claims.exporters.base import Exporter, UnknownFormat
+from claims.exporters.brat_export import BratExporter, BratTextExporter
 from claims.exporters.csv_export import CsvExporter
 from claims.exporters.dot_export import DotExporter
 from claims.exporters.graphml_export import GraphmlExporter
@@ -22,6 +23,8 @@ EXPORTERS: dict[str, Exporter] = {
         GraphmlExporter(),
         DotExporter(),
         SvgExporter(),
+        BratExporter(),
+        BratTextExporter(),
     )
 }
 

@@ -140,7 +140,8 @@ def test_unknown_format_parameter_is_a_400_naming_the_formats(document, members,
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "format": [
-            "Unknown format 'xml'; use one of: aif, argdown, csv, dot, graphml, json, svg, w3c."
+            "Unknown format 'xml'; use one of: "
+            "aif, argdown, brat, brat-txt, csv, dot, graphml, json, svg, w3c."
         ]
     }
 

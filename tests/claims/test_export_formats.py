@@ -13,6 +13,7 @@ from claims.argmap.graph import validate
 from claims.exporters import EXPORTERS, UnknownFormat, get_exporter
 from claims.exporters.aif_export import AifExporter
 from claims.exporters.argdown_export import ArgdownExporter
+from claims.exporters.brat_export import BratExporter, BratTextExporter
 from claims.exporters.csv_export import CsvExporter
 from claims.exporters.dot_export import DotExporter
 from claims.exporters.graphml_export import GraphmlExporter
@@ -464,6 +465,8 @@ def test_registry_holds_each_format_once_with_its_media_type():
         "graphml": GraphmlExporter,
         "dot": DotExporter,
         "svg": SvgExporter,
+        "brat": BratExporter,
+        "brat-txt": BratTextExporter,
     }
     assert next(iter(EXPORTERS)) == "json"  # the default
     assert {name: (e.media_type, e.extension) for name, e in EXPORTERS.items()} == {
@@ -475,11 +478,13 @@ def test_registry_holds_each_format_once_with_its_media_type():
         "graphml": ("application/graphml+xml", "graphml"),
         "dot": ("text/vnd.graphviz", "dot"),
         "svg": ("image/svg+xml", "svg"),
+        "brat": (BratExporter.media_type, "ann"),
+        "brat-txt": (BratTextExporter.media_type, "txt"),
     }
 
 
 def test_unknown_format_names_the_known_ones():
-    known = "aif, argdown, csv, dot, graphml, json, svg, w3c"
+    known = "aif, argdown, brat, brat-txt, csv, dot, graphml, json, svg, w3c"
     with pytest.raises(UnknownFormat, match=rf"'xml'; use one of: {known}\.") as caught:
         get_exporter("xml")
     assert isinstance(caught.value, ValueError)
