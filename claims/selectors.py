@@ -245,68 +245,7 @@ def document_snapshot(
 
 
 def tag_page_rows(*, document_id: int) -> list[dict]:
-    """The live tags of a document as plain dicts for the reading page (one query)."""
-    rows = (
-        with_review_counts(Tag.objects.filter(document_id=document_id))
-        .order_by(*READING_ORDER)
-        .values(
-            "id",
-            "paragraph_id",
-            "start",
-            "end",
-            "quote",
-            "kind",
-            "note",
-            "author__username",
-            "agree_count",
-            "disagree_count",
-            "status",
-        )
-    )
-    return [
-        {
-            "id": r["id"],
-            "paragraph": r["paragraph_id"],
-            "start": r["start"],
-            "end": r["end"],
-            "quote": r["quote"],
-            "kind": r["kind"],
-            "note": r["note"],
-            "author": r["author__username"],
-            "agree": r["agree_count"],
-            "disagree": r["disagree_count"],
-            "status": r["status"],
-            "implicit": r["paragraph_id"] is None,
-        }
-        for r in rows
-    ]
-
-
-# --- Review, curation and agreement ---------------------------------------------------------
-
-
-def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
-    """A tag's live reviews and its decisions (and merges), each oldest first."""
-    reviews = Review.objects.filter(tag=tag).select_related("reviewer").order_by("created_at", "id")
-    decisions = HistoryEntry.objects.filter(
-        entity="tag",
-        object_id=tag.pk,
-        action__in=[HistoryAction.DECIDE, HistoryAction.MERGE],
-    ).select_related("actor")
-    return reviews, decisions
-
-
-def review_rows(*, document_id: int, user: User) -> list[dict]:
-    """The live tags of a document for the review page, each with the user's own review.
-
-    Two queries: the tags (with counts, status and decision) and the user's reviews.
-    """
-    mine = {
-        r["tag_id"]: {"id": r["id"], "verdict": r["verdict"], "comment": r["comment"]}
-        for r in Review.objects.filter(
-            tag__document_id=document_id, tag__deleted_at__isnull=True, reviewer_id=user.pk
-        ).values("id", "tag_id", "verdict", "comment")
-    }
+    """The live tags of a document as plain dicts for the reading and review pages (one query)."""
     rows = (
         with_review_counts(Tag.objects.filter(document_id=document_id))
         .order_by(*READING_ORDER)
@@ -342,10 +281,34 @@ def review_rows(*, document_id: int, user: User) -> list[dict]:
             "decision": r["decision"],
             "decided_by": r["decided_by__username"],
             "implicit": r["paragraph_id"] is None,
-            "mine": mine.get(r["id"]),
         }
         for r in rows
     ]
+
+
+# --- Review, curation and agreement ---------------------------------------------------------
+
+
+def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
+    """A tag's live reviews and its decisions (and merges), each oldest first."""
+    reviews = Review.objects.filter(tag=tag).select_related("reviewer").order_by("created_at", "id")
+    decisions = HistoryEntry.objects.filter(
+        entity="tag",
+        object_id=tag.pk,
+        action__in=[HistoryAction.DECIDE, HistoryAction.MERGE],
+    ).select_related("actor")
+    return reviews, decisions
+
+
+def review_rows(*, document_id: int, user: User) -> list[dict]:
+    """The page rows of a document's live tags, each with the user's own review (two queries)."""
+    mine = {
+        r["tag_id"]: {"id": r["id"], "verdict": r["verdict"], "comment": r["comment"]}
+        for r in Review.objects.filter(
+            tag__document_id=document_id, tag__deleted_at__isnull=True, reviewer_id=user.pk
+        ).values("id", "tag_id", "verdict", "comment")
+    }
+    return [{**row, "mine": mine.get(row["id"])} for row in tag_page_rows(document_id=document_id)]
 
 
 def status_counts_by_document(document_ids: Iterable[int]) -> dict[int, dict[str, int]]:
