@@ -5,6 +5,8 @@
 // API are Unicode code points; the DOM counts UTF-16 code units, so every offset crosses
 // `toCodePoints`.
 
+import { enableKeyboardSelection, hideCaret } from "./keyboard-select.js";
+
 const config = JSON.parse(document.getElementById("page-config").textContent);
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const KIND_LABELS = Object.fromEntries(config.kinds.map((k) => [k.value, k.label]));
@@ -426,6 +428,7 @@ document.getElementById("paragraphs").addEventListener("mouseup", onSelectionEnd
 document.getElementById("paragraphs").addEventListener("keyup", (event) => {
   if (event.shiftKey) onSelectionEnd(event);
 });
+enableKeyboardSelection(document.getElementById("paragraphs"));
 document.getElementById("paragraphs").addEventListener("touchend", onSelectionEnd);
 
 async function saveTag(kind) {
@@ -445,6 +448,7 @@ async function saveTag(kind) {
     state.tags.set(tag.id, tag);
     closeToolbar();
     window.getSelection()?.removeAllRanges();
+    hideCaret();
     repaintParagraph(tag.paragraph);
     toast(`${KIND_LABELS[tag.kind]} saved.`);
   } catch (error) {

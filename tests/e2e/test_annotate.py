@@ -213,3 +213,20 @@ def test_api_errors_are_shown_in_plain_words(page: Page, seed):
     expect(page.locator(".toast-error").last).to_contain_text("Could not reach the server")
     page.context.set_offline(False)
     assert len(live_tags()) == 1
+
+
+def test_select_and_tag_with_the_keyboard_alone(page: Page, seed):
+    sign_in(page, "demo", "demo")
+    open_document(page, seed.pk)
+    page.locator("#p-1").focus()
+    expect(page.locator(".kbd-caret")).to_be_visible()
+    # "Marking the immediate": two words and the space after each, then the third word.
+    for _ in range(3):
+        page.keyboard.press("Control+Shift+ArrowRight")
+    expect(page.locator("#toolbar")).to_be_visible()
+    expect(page.locator("#toolbar-quote")).to_contain_text("Marking the immediate")
+    page.keyboard.press("c")
+    expect(page.locator("#p-1 mark.hl.k-claim")).to_have_count(1)
+    tag = live_tags()[0]
+    assert tag.quote.startswith("Marking the immediate")
+    assert tag.start == 0
