@@ -2,7 +2,7 @@
 
 import argparse
 
-from bench import page_load
+from bench import map_render, page_load
 
 
 def main() -> None:
@@ -10,8 +10,10 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="small sizes, for CI")
     args = parser.parse_args()
     if args.smoke:
+        map_render.main(["--nodes", "100", "--edges", "160", "--repeat", "1"])
         page_load.main(["--tags", "200", "--loads", "2"])
     else:
+        map_render.main([])
         page_load.main([])
 
 
