@@ -1,6 +1,6 @@
 """Turn errors raised by services into API responses a person can act on."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import status
@@ -10,12 +10,31 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from annotator.services import Conflict
+from claims.services import StaleVersion
 
 
 class ConflictError(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This clashes with the current state of the data."
     default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    """412: the If-Match of a write names a version other than the stored one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "This item was changed by someone else since you loaded it; reload it."
+    default_code = "precondition_failed"
+
+    def __init__(self, detail: str | None = None, *, current_version: int | None = None) -> None:
+        super().__init__(detail)
+        self.current_version = current_version
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
 
 
 def _as_drf_detail(exc: DjangoValidationError) -> dict | list:
@@ -28,11 +47,21 @@ def _as_drf_detail(exc: DjangoValidationError) -> dict | list:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Map Django validation errors to 400 and conflicts to 409, then defer to DRF."""
+    """Map validation errors to 400, conflicts to 409, stale versions to 412, then defer to DRF."""
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(_as_drf_detail(exc))
+    elif isinstance(exc, StaleVersion):
+        exc = PreconditionFailed(str(exc), current_version=exc.current)
     elif isinstance(exc, Conflict):
         exc = ConflictError(str(exc))
     elif isinstance(exc, IntegrityError):
         exc = ConflictError("This clashes with a change made at the same time; reload and retry.")
-    return exception_handler(exc, context)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's limit on form fields (DATA_UPLOAD_MAX_MEMORY_SIZE); files are not counted.
+        exc = RequestTooLarge(
+            "The form fields of this request are too large; send long texts as a file."
+        )
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(exc, PreconditionFailed):
+        response.data["current_version"] = exc.current_version
+    return response

@@ -27,6 +27,10 @@ class SoftDeletable(models.Model):
         editable=False,
     )
 
+    #: Bumped by every service write; the API's ETag, checked against If-Match (see
+    #: claims.services.StaleVersion).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     objects = LiveManager()
     # ruff takes a plain Manager for a field here (DJ012); it is the unfiltered manager.
     all_objects = models.Manager()  # noqa: DJ012

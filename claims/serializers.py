@@ -82,9 +82,11 @@ class TagSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_at",
             "deleted_at",
+            "version",
         ]
         read_only_fields = [
             "id",
+            "version",
             "decision",
             "decided_by",
             "decided_at",
@@ -191,8 +193,9 @@ class LinkSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "deleted_at",
+            "version",
         ]
-        read_only_fields = ["id", "created_at", "updated_at", "deleted_at"]
+        read_only_fields = ["id", "created_at", "updated_at", "deleted_at", "version"]
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is None:
@@ -271,8 +274,9 @@ class ReviewSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "deleted_at",
+            "version",
         ]
-        read_only_fields = ["id", "created_at", "updated_at", "deleted_at"]
+        read_only_fields = ["id", "created_at", "updated_at", "deleted_at", "version"]
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is None or "tag" not in attrs:

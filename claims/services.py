@@ -3,6 +3,11 @@
 Every service checks the actor's role, validates the whole object against the model's rules
 (``full_clean``, which also runs the database constraints' checks), writes atomically, and
 keeps a ``HistoryEntry`` of the change (who, when, the fields before and after).
+
+Every write to an existing row takes the row's next ``version`` with one conditional
+``UPDATE ... SET version = version + 1 WHERE id = ... AND version = <the version read>``, so of
+two writers of one row exactly one gets through; the other raises ``StaleVersion`` (it named a
+version with ``expected_version``: the API's If-Match) or ``Conflict`` (it named none).
 """
 
 import datetime
@@ -11,7 +16,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.models import Document, Paragraph
@@ -46,6 +51,52 @@ NOT_A_CURATOR = "Only a curator or an owner may decide a tag's status."
 _UNTRACKED = {"created_at", "updated_at"}
 
 
+class StaleVersion(Exception):
+    """A write based on another version of a tag, link or review than the stored one."""
+
+    def __init__(self, obj: SoftDeletable, current: int | None) -> None:
+        self.entity = obj._meta.model_name
+        self.object_id = obj.pk
+        self.current = current
+        now = "it is gone now" if current is None else f"now version {current}"
+        super().__init__(
+            f"This {obj._meta.verbose_name} was changed by someone else since you loaded it "
+            f"({now}); reload it and apply your change again."
+        )
+
+
+def _stored_version(obj: SoftDeletable) -> int | None:
+    rows = type(obj).all_objects.filter(pk=obj.pk)
+    return rows.values_list("version", flat=True).first()
+
+
+def _check_version(obj: SoftDeletable, expected_version: int | None) -> None:
+    """Refuse a write based on a version other than the one read (None: any version)."""
+    if expected_version is not None and expected_version != obj.version:
+        raise StaleVersion(obj, _stored_version(obj))
+
+
+def _bump_version(obj: SoftDeletable, expected_version: int | None = None) -> None:
+    """Take the row's next version in the database, or raise if someone else took it first.
+
+    The UPDATE matches only while the stored version is the one ``obj`` was read at. It locks
+    the row until the transaction ends, and a concurrent writer's UPDATE waits for that lock
+    and then (PostgreSQL re-checks the condition on the committed row) matches nothing.
+    """
+    _check_version(obj, expected_version)
+    rows = type(obj).all_objects.filter(pk=obj.pk, version=obj.version)
+    if rows.update(version=F("version") + 1) == 1:
+        obj.version += 1
+        return
+    current = _stored_version(obj)
+    if expected_version is not None:
+        raise StaleVersion(obj, current)
+    raise Conflict(
+        f"This {obj._meta.verbose_name} was changed by someone else at the same moment "
+        f"(now version {current}); reload it and apply your change again."
+    )
+
+
 def state_of(obj: SoftDeletable) -> dict:
     """The fields of a tag, link or review as they are now, for the history."""
     return {
@@ -76,9 +127,15 @@ def _record(
 
 
 def _save_validated(
-    obj: SoftDeletable, *, actor: AbstractBaseUser | None, before: dict | None = None
+    obj: SoftDeletable,
+    *,
+    actor: AbstractBaseUser | None,
+    before: dict | None = None,
+    expected_version: int | None = None,
 ) -> None:
     obj.full_clean()
+    if before is not None:
+        _bump_version(obj, expected_version)
     try:
         with transaction.atomic():
             obj.save()
@@ -95,16 +152,24 @@ def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
 
 
 def _soft_delete(
-    obj: SoftDeletable, *, actor: AbstractBaseUser, at: datetime.datetime | None = None
+    obj: SoftDeletable,
+    *,
+    actor: AbstractBaseUser,
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
 ) -> None:
     before = state_of(obj)
+    _bump_version(obj, expected_version)
     obj.deleted_at = at or timezone.now()
     obj.deleted_by = actor
     obj.save(update_fields=["deleted_at", "deleted_by"])
     _record(obj, action=HistoryAction.DELETE, actor=actor, before=before)
 
 
-def _undelete(obj: SoftDeletable, *, actor: AbstractBaseUser) -> None:
+def _undelete(
+    obj: SoftDeletable, *, actor: AbstractBaseUser, expected_version: int | None = None
+) -> None:
+    _check_version(obj, expected_version)
     if obj.deleted_at is None:
         raise Conflict(f"This {obj._meta.verbose_name} is not deleted.")
     before = state_of(obj)
@@ -116,6 +181,7 @@ def _undelete(obj: SoftDeletable, *, actor: AbstractBaseUser) -> None:
         raise Conflict(
             f"This {obj._meta.verbose_name} cannot be restored: {' '.join(exc.messages)}"
         ) from exc
+    _bump_version(obj, expected_version)
     obj.save(update_fields=["deleted_at", "deleted_by"])
     _record(obj, action=HistoryAction.RESTORE, actor=actor, before=before)
 
@@ -153,6 +219,7 @@ def _restore_links(links, *, actor: AbstractBaseUser) -> None:
         link = pending.pop()
         blocked_since = _blocking_deletion(link)
         if blocked_since is not None:
+            _bump_version(link)
             link.deleted_at = blocked_since
             link.save(update_fields=["deleted_at"])
             continue
@@ -227,9 +294,14 @@ def tag_update(
     start: int | None = None,
     end: int | None = None,
     quote: str | None = None,
+    expected_version: int | None = None,
 ) -> Tag:
-    """Change a tag's kind, note or span (within its paragraph), or an implicit tag's text."""
+    """Change a tag's kind, note or span (within its paragraph), or an implicit tag's text.
+
+    With ``expected_version`` the change applies only to that version of the tag.
+    """
     _require_change(actor, tag)
+    _check_version(tag, expected_version)
     before = state_of(tag)
     if kind is not None:
         tag.kind = kind
@@ -247,32 +319,39 @@ def tag_update(
         if 0 <= tag.start < tag.end <= len(text):
             tag.quote = text[tag.start : tag.end] if quote is None else quote
             tag.prefix, tag.suffix = _context(text, tag.start, tag.end)
-    _save_validated(tag, actor=actor, before=before)
+    _save_validated(tag, actor=actor, before=before, expected_version=expected_version)
     return tag
 
 
 @transaction.atomic
-def tag_delete(*, actor: AbstractBaseUser, tag: Tag) -> None:
+def tag_delete(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | None = None) -> None:
     """Soft-delete a tag and, with the same timestamp, the live links that touch it."""
     _require_change(actor, tag)
     now = timezone.now()
-    _soft_delete(tag, actor=actor, at=now)
+    _soft_delete(tag, actor=actor, at=now, expected_version=expected_version)
     _delete_links(Link.objects.filter(Q(source=tag) | Q(target=tag)), actor=actor, at=now)
 
 
 @transaction.atomic
-def tag_restore(*, actor: AbstractBaseUser, tag: Tag) -> Tag:
+def tag_restore(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | None = None) -> Tag:
     """Restore a deleted tag and the links that were deleted with it."""
     _require_change(actor, tag)
     deleted_at = tag.deleted_at
-    _undelete(tag, actor=actor)
+    _undelete(tag, actor=actor, expected_version=expected_version)
     cascaded = Link.all_objects.filter(Q(source=tag) | Q(target=tag), deleted_at=deleted_at)
     _restore_links(cascaded.select_related("source", "target", "target_link"), actor=actor)
     return tag
 
 
 @transaction.atomic
-def tag_decide(*, actor: AbstractBaseUser, tag: Tag, status: str, comment: str = "") -> Tag:
+def tag_decide(
+    *,
+    actor: AbstractBaseUser,
+    tag: Tag,
+    status: str,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Tag:
     """Accept or reject a tag as a curator; ``pending`` withdraws the decision.
 
     Without a decision the tag's status follows its reviews (see ``claims.selectors``).
@@ -283,6 +362,7 @@ def tag_decide(*, actor: AbstractBaseUser, tag: Tag, status: str, comment: str =
             {"status": f"Unknown status {status!r}; use accepted, rejected or pending."}
         )
     before = state_of(tag)
+    _bump_version(tag, expected_version)
     tag.decision = "" if status == "pending" else status
     tag.decided_by = actor
     tag.decided_at = timezone.now()
@@ -354,9 +434,11 @@ def link_update(
     relation: str | None = None,
     note: str | None = None,
     group: str | None = None,
+    expected_version: int | None = None,
 ) -> Link:
     """Change a link's relation, note or linked-argument group."""
     _require_change(actor, link)
+    _check_version(link, expected_version)
     before = state_of(link)
     if relation is not None:
         link.relation = relation
@@ -365,28 +447,38 @@ def link_update(
     if group is not None:
         link.group = group
     _check_group(link)
-    _save_validated(link, actor=actor, before=before)
+    _save_validated(link, actor=actor, before=before, expected_version=expected_version)
     return link
 
 
 @transaction.atomic
-def link_delete(*, actor: AbstractBaseUser, link: Link) -> None:
+def link_delete(
+    *, actor: AbstractBaseUser, link: Link, expected_version: int | None = None
+) -> None:
     """Soft-delete a link and the links that undercut it."""
     _require_change(actor, link)
-    _delete_links([link], actor=actor, at=timezone.now())
+    now = timezone.now()
+    _soft_delete(link, actor=actor, at=now, expected_version=expected_version)
+    _delete_links(Link.objects.filter(target_link=link), actor=actor, at=now)
 
 
 @transaction.atomic
-def link_restore(*, actor: AbstractBaseUser, link: Link) -> Link:
+def link_restore(
+    *, actor: AbstractBaseUser, link: Link, expected_version: int | None = None
+) -> Link:
     """Restore a deleted link (and undercuts deleted with it); its ends must be live."""
     _require_change(actor, link)
+    _check_version(link, expected_version)
     if link.deleted_at is None:
         raise Conflict("This link is not deleted.")
     if _blocking_deletion(link) is not None:
         raise Conflict(
             "Restore the deleted tag first (or the link it undercuts): a link needs both ends."
         )
-    _restore_links([link], actor=actor)
+    deleted_at = link.deleted_at
+    _undelete(link, actor=actor, expected_version=expected_version)
+    undercuts = Link.all_objects.filter(target_link=link, deleted_at=deleted_at)
+    _restore_links(undercuts.select_related("source", "target", "target_link"), actor=actor)
     link.refresh_from_db()
     return link
 
@@ -410,31 +502,39 @@ def review_update(
     review: Review,
     verdict: str | None = None,
     comment: str | None = None,
+    expected_version: int | None = None,
 ) -> Review:
     """Change a review's verdict or comment."""
     _require_change(actor, review)
+    _check_version(review, expected_version)
     before = state_of(review)
     if verdict is not None:
         review.verdict = verdict
     if comment is not None:
         review.comment = clean_html(comment)
-    _save_validated(review, actor=actor, before=before)
+    _save_validated(review, actor=actor, before=before, expected_version=expected_version)
     return review
 
 
 @transaction.atomic
-def review_delete(*, actor: AbstractBaseUser, review: Review) -> None:
+def review_delete(
+    *, actor: AbstractBaseUser, review: Review, expected_version: int | None = None
+) -> None:
+    """Soft-delete a review."""
     _require_change(actor, review)
-    _soft_delete(review, actor=actor)
+    _soft_delete(review, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def review_restore(*, actor: AbstractBaseUser, review: Review) -> Review:
+def review_restore(
+    *, actor: AbstractBaseUser, review: Review, expected_version: int | None = None
+) -> Review:
     """Restore a deleted review; its tag must be live."""
     _require_change(actor, review)
+    _check_version(review, expected_version)
     if review.tag.is_deleted:
         raise Conflict("Restore the deleted tag first: a review needs its tag.")
-    _undelete(review, actor=actor)
+    _undelete(review, actor=actor, expected_version=expected_version)
     return review
 
 
@@ -482,6 +582,7 @@ def _drop_link(link: Link, *, actor: AbstractBaseUser, at: datetime.datetime, co
     """Soft-delete a link made redundant by a merge, and the links that undercut it."""
     _delete_links(Link.objects.filter(target_link=link), actor=actor, at=at)
     before = state_of(link)
+    _bump_version(link)
     link.deleted_at = at
     link.deleted_by = actor
     link.save(update_fields=["deleted_at", "deleted_by"])
@@ -517,6 +618,7 @@ def _repoint_link(
         _drop_link(link, actor=actor, at=at, comment=f"{comment} Link {twin.pk} says the same.")
         return
     link.full_clean()
+    _bump_version(link)
     link.save()
     _record(link, action=HistoryAction.MERGE, actor=actor, before=before, comment=comment)
 
@@ -569,6 +671,7 @@ def tags_merge(*, actor: AbstractBaseUser, tags: Sequence[Tag], into: Tag | None
     merged_ids = [other.pk for other in others]
     listed = ", ".join(str(pk) for pk in merged_ids)
     before = state_of(kept)
+    _bump_version(kept)
     kept.decision = Decision.ACCEPTED
     kept.decided_by = actor
     kept.decided_at = now
@@ -603,6 +706,7 @@ def tags_merge(*, actor: AbstractBaseUser, tags: Sequence[Tag], into: Tag | None
             review_before = state_of(review)
             review.tag = kept
             review.full_clean()
+            _bump_version(review)
             review.save(update_fields=["tag", "updated_at"])
             _record(
                 review,
@@ -614,6 +718,7 @@ def tags_merge(*, actor: AbstractBaseUser, tags: Sequence[Tag], into: Tag | None
             reviewed.add(review.reviewer_id)
 
         other_before = state_of(other)
+        _bump_version(other)
         other.deleted_at = now
         other.deleted_by = actor
         other.save(update_fields=["deleted_at", "deleted_by"])

@@ -1,6 +1,7 @@
 """API views for tags, links and reviews; each write is one service call."""
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -29,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.exceptions import PreconditionFailed
 from annotator.models import CURATING_ROLES, Document
 from annotator.selectors import documents_for, projects_for
 from annotator.services import require_role
@@ -58,8 +60,31 @@ _DELETED_PARAM = OpenApiParameter(
 )
 
 
+def etag(entity: str, pk: int, version: int) -> str:
+    """Return the strong validator of one version of a tag, link or review."""
+    return f'"{entity}-{pk}-v{version}"'
+
+
+_IF_MATCH_PARAM = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description='The ETag of the version you loaded (such as "tag-12-v3"): the change applies '
+    "only to that version, else 412. Without it the change applies to whatever is stored.",
+)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(parameters=[_IF_MATCH_PARAM]),
+    destroy=extend_schema(parameters=[_IF_MATCH_PARAM]),
+)
 class ContributionViewSet(viewsets.ModelViewSet):
-    """Shared wiring: scoped querysets, service calls for writes, a restore action."""
+    """Shared wiring: scoped querysets, service calls for writes, a restore action.
+
+    Optimistic concurrency: the detail and every write answer an ``ETag`` naming the item's
+    version; a PATCH, DELETE, restore (or decision) with an ``If-Match`` naming another version
+    answers 412 and changes nothing. Without If-Match the write applies to the stored version.
+    """
 
     permission_classes = [IsAuthenticated, IsContributionEditor]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -71,19 +96,61 @@ class ContributionViewSet(viewsets.ModelViewSet):
     def create_service(self, *, actor, **data):
         raise NotImplementedError
 
-    def update_service(self, *, actor, instance, **data):
+    def update_service(self, *, actor, instance, expected_version, **data):
         raise NotImplementedError
 
-    def restore_service(self, *, actor, instance):
+    def delete_service(self, *, actor, instance, expected_version):
         raise NotImplementedError
 
-    @extend_schema(request=None)
+    def restore_service(self, *, actor, instance, expected_version):
+        raise NotImplementedError
+
+    @extend_schema(request=None, parameters=[_IF_MATCH_PARAM])
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str | None = None) -> Response:
         """Restore a deleted item (its author, a curator or an owner)."""
         instance = self.get_restorable_object()
-        restored = self.restore_service(actor=request.user, instance=instance)
+        restored = self.restore_service(
+            actor=request.user, instance=instance, expected_version=self.if_match(instance)
+        )
         return Response(self.get_serializer(self.reload(restored)).data)
+
+    def if_match(self, instance) -> int | None:
+        """Return the version the request's If-Match names; None without one (or with ``*``).
+
+        An If-Match naming no version of this item (another item, a weak or garbled tag)
+        cannot hold, so it answers 412 like a stale one.
+        """
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            return None
+        tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+        if "*" in tags:
+            return None
+        entity = instance._meta.model_name
+        pattern = re.compile(rf'"{entity}-{instance.pk}-v([0-9]{{1,9}})"')
+        versions = [int(m[1]) for tag in tags if (m := pattern.fullmatch(tag))]
+        if not versions:
+            example = etag(entity, instance.pk, instance.version)
+            raise PreconditionFailed(
+                f"If-Match {header[:100]!r} names no version of this {entity}; send the ETag "
+                f"you got when you loaded it, such as {example}.",
+                current_version=instance.version,
+            )
+        return instance.version if instance.version in versions else versions[0]
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        # The detail and the writes answer one item's representation: give it its ETag.
+        data = getattr(response, "data", None)
+        if (
+            200 <= response.status_code < 300
+            and isinstance(data, dict)
+            and isinstance(data.get("id"), int)
+            and isinstance(data.get("version"), int)
+        ):
+            entity = self.get_serializer_class().Meta.model._meta.model_name
+            response["ETag"] = etag(entity, data["id"], data["version"])
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -109,12 +176,26 @@ class ContributionViewSet(viewsets.ModelViewSet):
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()
+        expected = self.if_match(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = self.update_service(
-            actor=request.user, instance=instance, **serializer.validated_data
+            actor=request.user,
+            instance=instance,
+            expected_version=expected,
+            **serializer.validated_data,
         )
         return Response(self.get_serializer(self.reload(updated)).data)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        instance = self.get_object()
+        self.delete_service(
+            actor=request.user, instance=instance, expected_version=self.if_match(instance)
+        )
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        # The deleted item's new version: what a restore's If-Match names.
+        response["ETag"] = etag(instance._meta.model_name, instance.pk, instance.version)
+        return response
 
 
 @extend_schema_view(list=extend_schema(parameters=[_DELETED_PARAM]))
@@ -146,20 +227,27 @@ class TagViewSet(ContributionViewSet):
     def update_service(self, *, actor, instance, **data):
         return services.tag_update(actor=actor, tag=instance, **data)
 
-    def restore_service(self, *, actor, instance):
-        return services.tag_restore(actor=actor, tag=instance)
+    def delete_service(self, *, actor, instance, expected_version):
+        services.tag_delete(actor=actor, tag=instance, expected_version=expected_version)
 
-    def perform_destroy(self, instance) -> None:
-        services.tag_delete(actor=self.request.user, tag=instance)
+    def restore_service(self, *, actor, instance, expected_version):
+        return services.tag_restore(actor=actor, tag=instance, expected_version=expected_version)
 
-    @extend_schema(request=DecisionSerializer, responses=TagSerializer)
+    @extend_schema(
+        request=DecisionSerializer, responses=TagSerializer, parameters=[_IF_MATCH_PARAM]
+    )
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str | None = None) -> Response:
         """Accept or reject the tag (curators and owners); pending withdraws the decision."""
         tag = self.get_object()
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.tag_decide(actor=request.user, tag=tag, **serializer.validated_data)
+        services.tag_decide(
+            actor=request.user,
+            tag=tag,
+            expected_version=self.if_match(tag),
+            **serializer.validated_data,
+        )
         return Response(self.get_serializer(self.reload(tag)).data)
 
     @extend_schema(request=MergeSerializer, responses=TagSerializer)
@@ -221,11 +309,11 @@ class LinkViewSet(ContributionViewSet):
     def update_service(self, *, actor, instance, **data):
         return services.link_update(actor=actor, link=instance, **data)
 
-    def restore_service(self, *, actor, instance):
-        return services.link_restore(actor=actor, link=instance)
+    def delete_service(self, *, actor, instance, expected_version):
+        services.link_delete(actor=actor, link=instance, expected_version=expected_version)
 
-    def perform_destroy(self, instance) -> None:
-        services.link_delete(actor=self.request.user, link=instance)
+    def restore_service(self, *, actor, instance, expected_version):
+        return services.link_restore(actor=actor, link=instance, expected_version=expected_version)
 
 
 class ReviewViewSet(ContributionViewSet):
@@ -246,11 +334,13 @@ class ReviewViewSet(ContributionViewSet):
     def update_service(self, *, actor, instance, **data):
         return services.review_update(actor=actor, review=instance, **data)
 
-    def restore_service(self, *, actor, instance):
-        return services.review_restore(actor=actor, review=instance)
+    def delete_service(self, *, actor, instance, expected_version):
+        services.review_delete(actor=actor, review=instance, expected_version=expected_version)
 
-    def perform_destroy(self, instance) -> None:
-        services.review_delete(actor=self.request.user, review=instance)
+    def restore_service(self, *, actor, instance, expected_version):
+        return services.review_restore(
+            actor=actor, review=instance, expected_version=expected_version
+        )
 
 
 # --- Export and import -----------------------------------------------------------------------
