@@ -1,5 +1,6 @@
 """The browser suite: Debian's Chromium driven by Playwright against pytest-django's live server."""
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from annotator.models import Document
 from tests.e2e.pages import screenshot
@@ -99,6 +101,10 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     errors: list[str] = []
+    in_flight: set = set()
+    page.on("request", lambda r: in_flight.add(r))
+    page.on("requestfinished", lambda r: in_flight.discard(r))
+    page.on("requestfailed", lambda r: in_flight.discard(r))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # A Content-Security-Policy violation is only reported on the console; count it as a failure.
     page.on(
@@ -113,5 +119,12 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         screenshot(page, f"failed-{request.node.name}")
+    # Let requests the page started finish before the database is flushed under them: a live
+    # request holding locks while the flush truncates tables deadlocks on PostgreSQL.
+    for _ in range(50):
+        if not in_flight:
+            break
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_timeout(100)
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
