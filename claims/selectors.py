@@ -263,11 +263,13 @@ def tag_page_rows(*, document_id: int) -> list[dict]:
             "status",
             "decision",
             "decided_by__username",
+            "version",
         )
     )
     return [
         {
             "id": r["id"],
+            "version": r["version"],
             "paragraph": r["paragraph_id"],
             "start": r["start"],
             "end": r["end"],

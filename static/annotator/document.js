@@ -308,19 +308,31 @@ function describeError(status, body) {
   return `The server answered ${status}.`;
 }
 
-class ApiError extends Error {}
+class ApiError extends Error {
+  constructor(message, status = 0) {
+    super(message);
+    this.status = status;
+  }
+}
 
-async function api(method, url, body) {
+/** The ETag of the version of a tag this page holds (sent as If-Match so edits never clash). */
+function versionTag(tag) {
+  return tag.version === undefined ? undefined : `"tag-${tag.id}-v${tag.version}"`;
+}
+
+async function api(method, url, body, { ifMatch } = {}) {
   let response;
+  const headers = {
+    "Content-Type": "application/json",
+    Accept: "application/json",
+    "X-CSRFToken": csrfToken,
+  };
+  if (ifMatch) headers["If-Match"] = ifMatch;
   try {
     response = await fetch(url, {
       method,
       credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": csrfToken,
-      },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -335,8 +347,32 @@ async function api(method, url, body) {
   } catch {
     data = null;
   }
-  if (!response.ok) throw new ApiError(describeError(response.status, data));
+  if (!response.ok) throw new ApiError(describeError(response.status, data), response.status);
   return data;
+}
+
+/** After a 412, load the tag as it is now, show it, and say what happened in plain words. */
+async function reportChangedMeanwhile(tag, what) {
+  let current = null;
+  try {
+    current = await api("GET", `${config.api.tags}${tag.id}/`);
+  } catch {
+    current = null;
+  }
+  if (current) {
+    state.tags.set(current.id, current);
+    repaintParagraph(current.paragraph);
+  }
+  const now = current
+    ? ` It is now a ${KIND_LABELS[current.kind].toLowerCase()} by ${current.author}` +
+      (current.note ? " with a changed note." : ".")
+    : " It may have been deleted.";
+  toast(
+    `Someone else changed this tag while you had it open, so ${what} was not saved.${now} ` +
+      "Your edits are still in the form: look at the new version, then save again to apply them.",
+    { kind: "error" },
+  );
+  return current;
 }
 
 // --- Tagging a selection ---------------------------------------------------------------------
@@ -1096,30 +1132,46 @@ function editForm(tag) {
   const select = form.querySelector("select");
   for (const k of config.kinds) select.append(new Option(k.label, k.value, false, k.value === tag.kind));
   form.querySelector("textarea").value = tag.note;
+  let loaded = tag; // the version the person is editing
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const updated = await api("PATCH", `${config.api.tags}${tag.id}/`, {
-        kind: select.value,
-        note: form.querySelector("textarea").value,
+      const body = { kind: select.value, note: form.querySelector("textarea").value };
+      const updated = await api("PATCH", `${config.api.tags}${tag.id}/`, body, {
+        ifMatch: versionTag(loaded),
       });
       state.tags.set(updated.id, updated);
       repaintParagraph(updated.paragraph);
       showDetails([updated.id]);
       toast("Changes saved.");
     } catch (error) {
-      toast(`Your changes were not saved. ${error.message}`, { kind: "error" });
+      if (error.status === 412) {
+        const current = await reportChangedMeanwhile(tag, "your change");
+        if (current) {
+          // Fields the person did not touch take the new version's values, so saving again
+          // applies only their own edits.
+          const note = form.querySelector("textarea");
+          if (select.value === loaded.kind) select.value = current.kind;
+          if (note.value === loaded.note) note.value = current.note;
+          loaded = current;
+        }
+      } else {
+        toast(`Your changes were not saved. ${error.message}`, { kind: "error" });
+      }
     }
   });
-  form.querySelector('[data-action="delete"]').addEventListener("click", () => deleteTag(tag));
+  form
+    .querySelector('[data-action="delete"]')
+    .addEventListener("click", () => deleteTag(state.tags.get(tag.id) ?? loaded));
   return form;
 }
 
 async function deleteTag(tag) {
   try {
-    await api("DELETE", `${config.api.tags}${tag.id}/`);
+    await api("DELETE", `${config.api.tags}${tag.id}/`, undefined, { ifMatch: versionTag(tag) });
   } catch (error) {
-    toast(`The tag was not deleted. ${error.message}`, { kind: "error" });
+    if (error.status === 412) await reportChangedMeanwhile(tag, "your delete");
+    else toast(`The tag was not deleted. ${error.message}`, { kind: "error" });
     return;
   }
   state.tags.delete(tag.id);

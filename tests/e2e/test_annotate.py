@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.services import document_create
 from claims.models import Tag
+from claims.services import tag_create
 from tests.e2e.pages import open_document, screenshot, select_phrase, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -230,3 +231,37 @@ def test_select_and_tag_with_the_keyboard_alone(page: Page, seed):
     tag = live_tags()[0]
     assert tag.quote.startswith("Marking the immediate")
     assert tag.start == 0
+
+
+def test_two_browsers_editing_one_tag_never_overwrite_each_other(page: Page, seed, browser):
+    owner = seed.project.memberships.get(role="owner").user
+    paragraph = seed.paragraphs.get(position=3)
+    tag = tag_create(
+        actor=owner, paragraph=paragraph, start=0, end=len("This proposed agreement"), kind="claim"
+    )
+    sign_in(page, "demo", "demo")
+    open_document(page, seed.pk)
+    other_context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=page.url)
+    other = other_context.new_page()
+    sign_in(other, "demo", "demo")
+    open_document(other, seed.pk)
+    for p in (page, other):
+        p.locator("#p-3 mark.hl").first.click()
+        expect(p.locator("#details")).to_be_visible()
+
+    page.locator("#details").get_by_label("Kind").select_option("evidence")
+    page.locator("#details").get_by_role("button", name="Save changes").click()
+    expect(page.locator(".toast").last).to_contain_text("Changes saved")
+
+    other.locator("#details").get_by_label("Note").fill("My note, written meanwhile")
+    other.locator("#details").get_by_role("button", name="Save changes").click()
+    expect(other.locator(".toast-error")).to_contain_text("Someone else changed this tag")
+    tag.refresh_from_db()
+    assert (tag.kind, tag.note) == ("evidence", "")
+
+    # Having seen the new version, the second person saves again on purpose.
+    other.locator("#details").get_by_role("button", name="Save changes").click()
+    expect(other.locator(".toast").last).to_contain_text("Changes saved")
+    tag.refresh_from_db()
+    assert (tag.kind, tag.note) == ("evidence", "My note, written meanwhile")
+    other_context.close()
