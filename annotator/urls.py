@@ -15,3 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("annotator.api_urls")),
 ]
+
+handler400 = "annotator.errors.bad_request"
+handler404 = "annotator.errors.page_not_found"
+handler500 = "annotator.errors.server_error"

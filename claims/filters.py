@@ -1,11 +1,24 @@
 import django_filters
+from django import forms
 
 from claims.models import Link, Relation, Review, Tag, TagKind, TagStatus, Verdict
 
+#: Ids are 64-bit integers; SQLite cannot even compare with a larger number (a 500, not a 400).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number within the database's range, else a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
+
 
 class TagFilter(django_filters.FilterSet):
-    document = django_filters.NumberFilter(field_name="document_id")
-    paragraph = django_filters.NumberFilter(field_name="paragraph_id")
+    document = IdFilter(field_name="document_id")
+    paragraph = IdFilter(field_name="paragraph_id")
     kind = django_filters.ChoiceFilter(choices=TagKind.choices)
     author = django_filters.CharFilter(field_name="author__username", help_text="Username.")
     status = django_filters.ChoiceFilter(
@@ -19,7 +32,7 @@ class TagFilter(django_filters.FilterSet):
 
 
 class LinkFilter(django_filters.FilterSet):
-    document = django_filters.NumberFilter(field_name="source__document_id")
+    document = IdFilter(field_name="source__document_id")
     relation = django_filters.ChoiceFilter(choices=Relation.choices)
     author = django_filters.CharFilter(field_name="author__username", help_text="Username.")
 
@@ -29,7 +42,7 @@ class LinkFilter(django_filters.FilterSet):
 
 
 class ReviewFilter(django_filters.FilterSet):
-    document = django_filters.NumberFilter(field_name="tag__document_id")
+    document = IdFilter(field_name="tag__document_id")
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
     reviewer = django_filters.CharFilter(field_name="reviewer__username", help_text="Username.")
 

@@ -3,12 +3,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.selectors import documents_for, paragraphs_for
-from claims.models import HistoryEntry, Link, Relation, Review, Tag, TagKind, TagStatus, Verdict
+from claims.models import (
+    Decision,
+    HistoryEntry,
+    Link,
+    Relation,
+    Review,
+    Tag,
+    TagKind,
+    TagStatus,
+    Verdict,
+)
 from claims.selectors import links_visible_to, tags_visible_to
 
 #: Offsets are stored as 32-bit integers; larger values are refused with a clear message.
 MAX_OFFSET = 2**31 - 1
 MAX_NOTE_CHARS = 20_000
+#: Ids are 64-bit; a larger number would overflow SQLite's INTEGER in a query.
+MAX_ID = 2**63 - 1
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -55,6 +67,8 @@ class TagSerializer(serializers.ModelSerializer):
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
     )
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Declared so the schema allows "" (no decision): read-only model fields lose allow_blank.
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     agree = serializers.SerializerMethodField()
     disagree = serializers.SerializerMethodField()
 
@@ -236,7 +250,8 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # null once the user is deleted (SET_NULL).
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = HistoryEntry
@@ -291,7 +306,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class MergeSerializer(serializers.Serializer):
     tags = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=2,
         max_length=100,
         help_text="Ids of the near-duplicate tags (same document, overlapping spans or the same "
@@ -299,6 +314,7 @@ class MergeSerializer(serializers.Serializer):
     )
     into = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_ID,
         required=False,
         allow_null=True,
         help_text="The tag to keep (one of tags); default: the first.",
@@ -326,7 +342,8 @@ class DiscussionReviewSerializer(serializers.ModelSerializer):
 class DiscussionDecisionSerializer(serializers.ModelSerializer):
     """A curator's decision (or a merge) from the tag's history."""
 
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # null once the user is deleted (SET_NULL).
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status = serializers.SerializerMethodField(
         help_text="The decision it left: accepted, rejected or pending (none)."
     )

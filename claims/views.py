@@ -8,7 +8,6 @@ from typing import ClassVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +21,9 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
+
+# DRF's get_object_or_404 answers 404, not 500, for an id that is not a number (/tags/x/).
+from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -32,6 +34,7 @@ from rest_framework.views import APIView
 
 from annotator.exceptions import PreconditionFailed
 from annotator.models import CURATING_ROLES, Document
+from annotator.schema import ErrorSerializer
 from annotator.selectors import documents_for, projects_for
 from annotator.services import require_role
 from claims import selectors, services
@@ -250,7 +253,13 @@ class TagViewSet(ContributionViewSet):
         )
         return Response(self.get_serializer(self.reload(tag)).data)
 
-    @extend_schema(request=MergeSerializer, responses=TagSerializer)
+    @extend_schema(
+        request=MergeSerializer,
+        responses={
+            200: TagSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="A tag is not among yours to see."),
+        },
+    )
     @action(detail=False, methods=["post"])
     def merge(self, request: Request) -> Response:
         """Merge near-duplicate tags into one accepted tag (curators and owners).
