@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from annotator import selectors, services
 from annotator.paragraphs import split_plain_text
@@ -21,6 +22,7 @@ from annotator.serializers import (
     ParagraphSerializer,
     ProjectSerializer,
 )
+from annotator.throttling import AnonThrottle, LoginThrottle
 
 
 class TokenView(ObtainAuthToken):
@@ -30,6 +32,9 @@ class TokenView(ObtainAuthToken):
     # header must not stop a client from fetching a fresh one.
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [AnonThrottle, LoginThrottle]
+    # ObtainAuthToken names DRF's plain parsers; ours keep the body limits.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class ProjectViewSet(

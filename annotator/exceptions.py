@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from annotator.parsers import RequestTooLarge, body_too_large
 from annotator.services import Conflict
 from claims.services import StaleVersion
 
@@ -31,12 +32,6 @@ class PreconditionFailed(APIException):
         self.current_version = current_version
 
 
-class RequestTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "too_large"
-
-
 def _as_drf_detail(exc: DjangoValidationError) -> dict | list:
     if hasattr(exc, "error_dict"):
         return {
@@ -57,10 +52,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, IntegrityError):
         exc = ConflictError("This clashes with a change made at the same time; reload and retry.")
     elif isinstance(exc, RequestDataTooBig):
-        # Django's limit on form fields (DATA_UPLOAD_MAX_MEMORY_SIZE); files are not counted.
-        exc = RequestTooLarge(
-            "The form fields of this request are too large; send long texts as a file."
-        )
+        # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, on JSON bodies and form fields (not files).
+        exc = RequestTooLarge(body_too_large())
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, PreconditionFailed):
         response.data["current_version"] = exc.current_version

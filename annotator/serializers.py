@@ -2,12 +2,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.models import Document, Membership, Paragraph, Project, Role
+from annotator.strict_input import StrictInputMixin
 
 #: The review thresholds stop here: beyond it a rule would never fire in practice.
 MAX_REVIEW_THRESHOLD = 50
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(StrictInputMixin, serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this project.")
     slug = serializers.SlugField(required=False, max_length=100)
     accept_after_agrees = serializers.IntegerField(
@@ -45,7 +46,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return roles.get(project.pk)
 
 
-class MemberSerializer(serializers.Serializer):
+class MemberSerializer(StrictInputMixin, serializers.Serializer):
     user = serializers.CharField(max_length=150, help_text="Username.")
     role = serializers.ChoiceField(choices=Role.choices)
 
@@ -53,11 +54,11 @@ class MemberSerializer(serializers.Serializer):
         return {"user": membership.user.username, "role": membership.role}
 
 
-class MemberRoleSerializer(serializers.Serializer):
+class MemberRoleSerializer(StrictInputMixin, serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class ParagraphSerializer(serializers.ModelSerializer):
+class ParagraphSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Paragraph
         fields = ["id", "document", "position", "text"]
@@ -69,7 +70,7 @@ class ParagraphSerializer(serializers.ModelSerializer):
         return text
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(StrictInputMixin, serializers.ModelSerializer):
     # null for documents made by a management command, or once the user is deleted.
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "annotator.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +93,34 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every app server (the throttles count in it): Redis when REDIS_URL is set, else a
+# table in the database (`manage.py createcachetable`; Django's test database creation makes
+# it too). Never the process's memory, so more app servers can run over one database.
+# Sessions stay in the database (django.contrib.sessions' default engine).
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # The table holds a counter per client and window; Django's default of 300
+            # entries would evict live counters.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+    | {
+        # The database cache's incr() rewrites a key with this timeout; it must outlast the
+        # longest counting window (SIGNIN_FAILURE_WINDOW).
+        "TIMEOUT": 3600,
+        "KEY_PREFIX": "claims",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Auth -----------------------------------------------------------------------------------
 
@@ -156,6 +185,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Rate limits ----------------------------------------------------------------------------
+# Enough for an annotator at full speed (a page load is a handful of requests, a tag or review
+# one write), not for a flood or a password guesser. DRF's "N/min" syntax; each can be set in
+# the environment, e.g. DJANGO_THROTTLE_USER=3000/min.
+
+THROTTLE_RATES = {
+    "anon": os.environ.get("DJANGO_THROTTLE_ANON", "60/min"),
+    "user": os.environ.get("DJANGO_THROTTLE_USER", "1200/min"),
+    "writes": os.environ.get("DJANGO_THROTTLE_WRITES", "300/min"),
+    # Token requests per username and address.
+    "login": os.environ.get("DJANGO_THROTTLE_LOGIN", "10/min"),
+}
+# The sign-in form: this many failures for one username from one address close it (429) for
+# that pair until the window (seconds) ends.
+SIGNIN_MAX_FAILURES = int(os.environ.get("DJANGO_SIGNIN_MAX_FAILURES", "5"))
+SIGNIN_FAILURE_WINDOW = int(os.environ.get("DJANGO_SIGNIN_FAILURE_WINDOW", "900"))
+# Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
+# unset, it is REMOTE_ADDR (and everyone behind an unannounced proxy shares one address).
+NUM_PROXIES = (
+    int(os.environ["DJANGO_NUM_PROXIES"]) if os.environ.get("DJANGO_NUM_PROXIES") else None
+)
+
+# --- Request limits -------------------------------------------------------------------------
+
+# Request bodies other than uploaded files (JSON, form fields): larger ones answer 413, so
+# large imports go as a file (multipart/form-data, up to claims.views.MAX_IMPORT_BYTES).
+# Django checks it on reading request.body, which DRF's JSON and form parsers do;
+# annotator.parsers checks it again on the stream, for servers that send no Content-Length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
+# No request of this API nests JSON deeper; deeper bodies answer 400 (never a RecursionError).
+API_MAX_JSON_DEPTH = 32
+
 # --- REST framework -------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -175,6 +236,18 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotator.parsers.LimitedJSONParser",
+        "annotator.parsers.StrictFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "annotator.throttling.AnonThrottle",
+        "annotator.throttling.UserThrottle",
+        "annotator.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

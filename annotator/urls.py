@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotator import pages
+from annotator.signin import SignInView
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -10,7 +11,7 @@ urlpatterns = [
     path("documents/<int:pk>/review/", pages.review_page, name="review"),
     path("documents/<int:pk>/agreement/", pages.agreement_page, name="agreement"),
     path("documents/<int:pk>/map/", pages.map_page, name="map"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),  # throttled LoginView
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("annotator.api_urls")),

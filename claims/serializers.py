@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.selectors import documents_for, paragraphs_for
+from annotator.strict_input import StrictInputMixin
 from claims.models import (
     Decision,
     HistoryEntry,
@@ -38,7 +39,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.scope(request.user if request is not None else AnonymousUser())
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A span tag (paragraph, start, end) or an implicit statement (document and quote only)."""
 
     document = ScopedPrimaryKeyField(
@@ -173,7 +174,7 @@ class TagSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(StrictInputMixin, serializers.ModelSerializer):
     """supports/attacks a tag (``target``), or undercuts a link (``target_link``)."""
 
     source = ScopedPrimaryKeyField(scope=tags_visible_to)
@@ -239,7 +240,7 @@ DECISION_STATUS_CHOICES = [
 ]
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(
         choices=DECISION_STATUS_CHOICES,
         help_text="pending withdraws the decision: the status follows the reviews again.",
@@ -268,7 +269,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(StrictInputMixin, serializers.ModelSerializer):
     tag = ScopedPrimaryKeyField(scope=tags_visible_to)
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     comment = serializers.CharField(
@@ -304,7 +305,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 # --- Curation and discussion ----------------------------------------------------------------
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(StrictInputMixin, serializers.Serializer):
     tags = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=2,

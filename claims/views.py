@@ -25,7 +25,7 @@ from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
 # DRF's get_object_or_404 answers 404, not 500, for an id that is not a number (/tags/x/).
 from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from rest_framework.views import APIView
 
 from annotator.exceptions import PreconditionFailed
 from annotator.models import CURATING_ROLES, Document
+from annotator.parsers import LimitedJSONParser, check_json_file
 from annotator.schema import ErrorSerializer
 from annotator.selectors import documents_for, projects_for
 from annotator.services import require_role
@@ -574,9 +575,14 @@ def _uploaded_text(upload: UploadedFile, field: str, *, keep_bom: bool = False) 
             {field: [f"This file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."]}
         )
     try:
-        return upload.read().decode("utf-8" if keep_bom else "utf-8-sig")
+        text = upload.read().decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError({field: [f"{upload.name} is not UTF-8 text."]}) from None
+    if "\x00" in text:  # PostgreSQL stores no NUL in text
+        at = text.index("\x00")
+        message = f"{upload.name} holds a NUL character (character {at}): not a text file."
+        raise ValidationError({field: [message]})
+    return text
 
 
 def _import_request(request: Request) -> tuple[str, UploadedFile, ImportOptions]:
@@ -644,7 +650,7 @@ class ProjectImportView(APIView):
     """
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [LimitedJSONParser, MultiPartParser]
 
     @extend_schema(
         request={
@@ -690,11 +696,14 @@ class ProjectImportView(APIView):
         require_role(request.user, project, CURATING_ROLES)
         if request.content_type.startswith("multipart/form-data"):
             format_name, upload, options = _import_request(request)
+            source = _uploaded_text(upload, "file")
+            if format_name in {"json", "aif"}:
+                check_json_file(source, "file")
             result = file_import(
                 actor=request.user,
                 project=project,
                 format_name=format_name,
-                source=io.StringIO(_uploaded_text(upload, "file")),
+                source=io.StringIO(source),
                 options=options,
             )
         else:

@@ -1,9 +1,10 @@
 """Fixtures shared by every test: users in each role of one project, and API clients."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
@@ -16,6 +17,23 @@ def _plain_http_and_fast_hashing(settings) -> None:
     # The test client speaks plain HTTP; the fast hasher keeps user creation cheap.
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _roomy_rate_limits(settings) -> Iterator[None]:
+    """Count rate limits in memory, afresh in each test, with limits no test reaches.
+
+    Suites make many requests as one user; tests/claims/test_throttles.py puts the real rates
+    and the database cache back to test the limits themselves.
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(settings.THROTTLE_RATES, "100000/min"),
+    }
+    settings.SIGNIN_MAX_FAILURES = 1000
+    yield
+    cache.clear()
 
 
 @pytest.fixture
