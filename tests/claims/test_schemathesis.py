@@ -7,10 +7,13 @@ code, its content type and its body.
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
@@ -104,8 +107,22 @@ def map_path_parameters(context, path_parameters: dict) -> dict:
 USERNAMES = [f"fz-{role}" for role in Role.values]
 
 
+@pytest.fixture
+def _keep_the_test_connection() -> Iterator[None]:
+    """Stop each request from closing the database connection, as Django's test client does.
+
+    The app runs in-process on the test's connection; on PostgreSQL, closing it at the end of
+    a request would end the test's transaction.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.fixture(params=[Role.OWNER, Role.VIEWER])
-def auth_header(request, db) -> dict[str, str]:
+def auth_header(request, db, _keep_the_test_connection) -> dict[str, str]:
     """Seed the project and return the token header of its owner or of its viewer."""
     users = _seed()
     token = Token.objects.create(user=users[request.param])
