@@ -299,3 +299,17 @@ def test_export_reads_in_a_bounded_number_of_queries(rich_project, django_assert
     """Rows stream in chunks; people are looked up once each, whatever the project's size."""
     with django_assert_max_num_queries(25):
         export("backups")
+
+
+def test_export_outside_a_transaction_reads_one_snapshot(transactional_db, tmp_path):
+    """The command's own transaction (repeatable read on PostgreSQL) gives the same file."""
+    owner = UserFactory(username="solo")
+    project = documents.project_create(actor=owner, name="Solo", slug="solo")
+    doc = documents.document_create(actor=owner, project=project, title="T", paragraphs=["Text."])
+    services.tag_create(actor=owner, paragraph=doc.paragraphs.get(), start=0, end=4, kind="claim")
+    path = tmp_path / "solo.json"
+    call_command("export_project", "solo", str(path), verbosity=0)
+    assert json.loads(path.read_text())["tags"][0]["quote"] == "Text"
+    empty_the_database()
+    restore(tmp_path, path.read_bytes())
+    assert export("solo") == path.read_bytes()
