@@ -35,6 +35,7 @@ def configure_django(database_url: str | None = None) -> str:
 
     call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # the rate-limit counters live there
     return database_url
 
 
