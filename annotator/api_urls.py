@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 from annotator import api_views as views
 from claims.agreement_views import DocumentAgreementView
 from claims.map_views import DocumentMapView
-from claims.views import DocumentExportView, ProjectImportView
+from claims.views import DocumentExportView, ProjectExportView, ProjectImportView
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -21,6 +21,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("documents/<int:pk>/export/", DocumentExportView.as_view(), name="document-export"),
     path("projects/<int:pk>/import/", ProjectImportView.as_view(), name="project-import"),
+    path("projects/<int:pk>/export/", ProjectExportView.as_view(), name="project-export"),
     path(
         "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
     ),

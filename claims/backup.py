@@ -53,12 +53,13 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from tqdm import tqdm
 
 from annotator.models import Document, Membership, Paragraph, Project
 from claims.models import HistoryEntry, Link, Review, Tag
 from claims.sanitize import clean_html
+from claims.selectors import consistent_reads
 
 FORMAT = "claim-annotator-project"
 VERSION = 1
@@ -322,27 +323,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
-@contextmanager
-def _snapshot() -> Iterator[None]:
-    """Read everything from one snapshot, so writes made meanwhile cannot tear the file.
-
-    PostgreSQL's default (read committed) lets each query see newer commits; repeatable read
-    keeps the first query's view. SQLite's read transaction is a snapshot already. Inside an
-    outer transaction (tests, say), that transaction decides.
-    """
-    if connection.in_atomic_block:
-        yield
-        return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
-
-
 def project_export(project: Project, out: TextIO, *, progress: bool = False) -> dict[str, int]:
     """Write the whole project to ``out`` as a backup; return how many rows of each kind."""
-    with _snapshot():
+    with consistent_reads():
         return _export(project, out, progress=progress)
 
 

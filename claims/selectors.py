@@ -1,19 +1,28 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to."""
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
-from annotator.models import CURATING_ROLES, Document, Paragraph
+from annotator.models import CURATING_ROLES, Document, Paragraph, Project
 from claims.agreement import LinkSpan, Span
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import ArgumentMap
 from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagStatus
-from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
+from claims.snapshot import (
+    DocumentSnapshot,
+    LinkRow,
+    ParagraphRow,
+    ProjectSnapshot,
+    ReviewRow,
+    TagRow,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -242,6 +251,47 @@ def document_snapshot(
         links=links,
         reviews=reviews,
     )
+
+
+def project_snapshot(project: Project, *, page_url_of, api_url: str = "") -> ProjectSnapshot:
+    """Return the project with its live documents read lazily, one snapshot at a time.
+
+    ``page_url_of(document_id)`` gives a document's page URL. Call inside ``consistent_reads``
+    so the count and the documents come from one view of the database.
+    """
+    documents = Document.objects.filter(project=project).order_by("pk")
+    tag_count = Tag.objects.filter(document__in=documents).count()
+
+    def read() -> Iterator[DocumentSnapshot]:
+        for document in documents.iterator():
+            yield document_snapshot(document, page_url=page_url_of(document.pk), api_url=api_url)
+
+    return ProjectSnapshot(
+        id=project.pk,
+        name=project.name,
+        slug=project.slug,
+        tag_count=tag_count,
+        documents=read(),
+        api_url=api_url,
+    )
+
+
+@contextmanager
+def consistent_reads() -> Iterator[None]:
+    """Read everything from one snapshot, so writes made meanwhile cannot tear an export.
+
+    PostgreSQL's default (read committed) lets each query see newer commits; repeatable read
+    keeps the first query's view. SQLite's read transaction is a snapshot already. Inside an
+    outer transaction (tests, say), that transaction decides.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def tag_page_rows(*, document_id: int) -> list[dict]:

@@ -5,6 +5,7 @@ export and the file's own ids on import; references between rows use those ids.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -84,3 +85,21 @@ class DocumentSnapshot:
     tags: tuple[TagRow, ...] = field(default_factory=tuple)
     links: tuple[LinkRow, ...] = field(default_factory=tuple)
     reviews: tuple[ReviewRow, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSnapshot:
+    """A project with its documents, for exports that hold a whole project in one file.
+
+    ``documents`` is read lazily, one document at a time, so an export streams; ``tag_count``
+    (the live tags of its live documents, read in the same transaction) is known up front for
+    formats that state a total before the items.
+    """
+
+    id: int
+    name: str
+    slug: str
+    tag_count: int
+    documents: Iterable[DocumentSnapshot]
+    #: Absolute URL prefix for API resources (``https://host/api/``).
+    api_url: str = ""

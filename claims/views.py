@@ -2,7 +2,7 @@
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -39,7 +39,7 @@ from annotator.schema import ErrorSerializer
 from annotator.selectors import documents_for, projects_for
 from annotator.services import require_role
 from claims import selectors, services
-from claims.exporters import EXPORTERS, Exporter, UnknownFormat
+from claims.exporters import EXPORTERS, PROJECT_EXPORTERS, Exporter, UnknownFormat
 from claims.filters import LinkFilter, ReviewFilter, TagFilter
 from claims.importers import IMPORTERS
 from claims.importers.json_import import JsonImporter
@@ -381,10 +381,11 @@ def _renderer_for(exporter: Exporter) -> type[ExportRenderer]:
 
 
 EXPORT_RENDERERS = [_renderer_for(exporter) for exporter in EXPORTERS.values()]
+PROJECT_EXPORT_RENDERERS = [r for r in EXPORT_RENDERERS if r.format in PROJECT_EXPORTERS]
 
 
-def _known_formats() -> str:
-    return "; ".join(f"{e.name} ({e.media_type})" for e in EXPORTERS.values())
+def _known_formats(renderers=EXPORT_RENDERERS) -> str:
+    return "; ".join(f"{r.exporter.name} ({r.exporter.media_type})" for r in renderers)
 
 
 def _profiled(request: Request, renderers) -> type[ExportRenderer] | None:
@@ -437,7 +438,7 @@ class ExportNegotiation(DefaultContentNegotiation):
         except NotAcceptable:
             raise NotAcceptable(
                 "None of the media types in the Accept header can be exported. Ask for one of: "
-                f"{_known_formats()}; or add ?format= with one of the names."
+                f"{_known_formats(renderers)}; or add ?format= with one of the names."
             ) from None
 
 
@@ -478,6 +479,20 @@ def _statuses(request: Request) -> list[str]:
 def _encoded(text: str, chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
     for i in range(0, len(text), chunk_chars):
         yield text[i : i + chunk_chars].encode("utf-8")
+
+
+def _gathered(chunks: Iterable[str], chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
+    """Join small pieces of text into blocks of about ``chunk_chars`` for the socket."""
+    pieces: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pieces.append(chunk)
+        size += len(chunk)
+        if size >= chunk_chars:
+            yield "".join(pieces).encode("utf-8")
+            pieces, size = [], 0
+    if pieces:
+        yield "".join(pieces).encode("utf-8")
 
 
 _FORMAT_PARAM = OpenApiParameter(
@@ -547,6 +562,64 @@ class DocumentExportView(APIView):
     def finalize_response(self, request: Request, response, *args, **kwargs):
         if isinstance(response, Response):
             # Errors (404, 401, a bad format) and OPTIONS are JSON whatever format was asked.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ProjectExportView(APIView):
+    """Export every live document of a project in one file: json, w3c or aif (any member).
+
+    The file streams while it is read, a document at a time, from one consistent view of the
+    database, so memory stays that of the largest document however large the project grows.
+    """
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = PROJECT_EXPORT_RENDERERS
+    content_negotiation_class = ExportNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=list(PROJECT_EXPORTERS),
+                description="Export format; wins over the Accept header. Default: json.",
+            )
+        ],
+        responses={
+            (200, e.media_type.split(";")[0]): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The project in the format asked for: "
+                f"{_known_formats(PROJECT_EXPORT_RENDERERS)}.",
+            )
+            for e in PROJECT_EXPORTERS.values()
+        },
+    )
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
+        project = get_object_or_404(projects_for(request.user), pk=pk)
+        exporter = PROJECT_EXPORTERS[request.accepted_renderer.exporter.name]
+        api_url = request.build_absolute_uri("/api/")
+        page_url = request.build_absolute_uri("/documents/")
+
+        def chunks() -> Iterator[str]:
+            # Runs while the response streams; the transaction ends with the last chunk (or
+            # when the client goes away and the server closes the response).
+            with selectors.consistent_reads():
+                snapshot = selectors.project_snapshot(
+                    project, page_url_of=lambda pk: f"{page_url}{pk}/", api_url=api_url
+                )
+                yield from exporter.project_chunks(snapshot)
+
+        response = StreamingHttpResponse(_gathered(chunks()), content_type=_content_type(exporter))
+        stem = slugify(project.slug, allow_unicode=True) or f"project-{project.pk}"
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{stem}.{exporter.extension}"
+        )
+        return response
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        if isinstance(response, Response):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)

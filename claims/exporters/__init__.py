@@ -2,7 +2,7 @@
 
 from claims.exporters.aif_export import AifExporter
 from claims.exporters.argdown_export import ArgdownExporter
-from claims.exporters.base import Exporter, UnknownFormat
+from claims.exporters.base import Exporter, ProjectExporter, UnknownFormat
 from claims.exporters.brat_export import BratExporter, BratTextExporter
 from claims.exporters.csv_export import CsvExporter
 from claims.exporters.dot_export import DotExporter
@@ -28,6 +28,13 @@ EXPORTERS: dict[str, Exporter] = {
     )
 }
 
+#: The formats that can hold a whole project in one file (they stream it a document at a time).
+PROJECT_EXPORTERS: dict[str, ProjectExporter] = {
+    name: exporter
+    for name, exporter in EXPORTERS.items()
+    if callable(getattr(exporter, "project_chunks", None))
+}
+
 
 def get_exporter(name: str) -> Exporter:
     """Return the exporter called ``name``, or raise UnknownFormat naming the known ones."""
@@ -37,4 +44,11 @@ def get_exporter(name: str) -> Exporter:
         raise UnknownFormat(name, list(EXPORTERS)) from None
 
 
-__all__ = ["EXPORTERS", "Exporter", "UnknownFormat", "get_exporter"]
+__all__ = [
+    "EXPORTERS",
+    "PROJECT_EXPORTERS",
+    "Exporter",
+    "ProjectExporter",
+    "UnknownFormat",
+    "get_exporter",
+]

@@ -23,15 +23,21 @@ travels as ``claimKind`` and an implicit statement is marked ``"implicit": true`
 Ids are strings numbered from 1 in reading order; timestamps are UTC ("YYYY-MM-DD HH:MM:SS"),
 taken from the tag or from the argument's first link. There are no locutions: the map holds
 what the text argues, not who said it when.
+
+A project export is one graph of all its documents' maps, numbered on across documents. Nodes
+stream a document at a time; each document's edges wait in a temporary file (their ids come
+after all the nodes in the file) and follow the last node.
 """
 
 import datetime
-import json
+import tempfile
+from collections.abc import Iterator
 from typing import ClassVar, TextIO
 
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import validate
-from claims.snapshot import DocumentSnapshot
+from claims.exporters.base import json_text
+from claims.snapshot import DocumentSnapshot, ProjectSnapshot
 
 SCHEMES = {
     "supports": ("RA", "Default Inference"),
@@ -50,8 +56,11 @@ def aif_time(value: datetime.datetime | None) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def aif_graph(snapshot: DocumentSnapshot) -> dict:
-    """Return the snapshot's argument map as AIF JSON data (see the module)."""
+def aif_graph(snapshot: DocumentSnapshot, *, first_node: int = 1, first_edge: int = 1) -> dict:
+    """Return the snapshot's argument map as AIF JSON data (see the module).
+
+    Node and edge ids count on from ``first_node`` and ``first_edge``.
+    """
     m = map_from_snapshot(snapshot)
     validate(m)
     tag_times = {t.id: t.created_at for t in snapshot.tags}
@@ -59,7 +68,7 @@ def aif_graph(snapshot: DocumentSnapshot) -> dict:
     nodes: list[dict] = []
     i_node: dict[int, str] = {}
     for node in m.nodes:
-        node_id = str(len(nodes) + 1)
+        node_id = str(first_node + len(nodes))
         i_node[node.id] = node_id
         nodes.append(
             {
@@ -75,7 +84,7 @@ def aif_graph(snapshot: DocumentSnapshot) -> dict:
     s_node: dict[str, str] = {}
     argument_of_edge: dict[int, str] = {}
     for argument in arguments:
-        node_id = str(len(nodes) + 1)
+        node_id = str(first_node + len(nodes))
         s_node[argument.id] = node_id
         argument_of_edge.update(dict.fromkeys(argument.edge_ids, argument.id))
         kind, text = SCHEMES[argument.relation]
@@ -91,7 +100,12 @@ def aif_graph(snapshot: DocumentSnapshot) -> dict:
 
     def edge(from_id: str, to_id: str) -> None:
         edges.append(
-            {"edgeID": str(len(edges) + 1), "fromID": from_id, "toID": to_id, "formEdgeID": None}
+            {
+                "edgeID": str(first_edge + len(edges)),
+                "fromID": from_id,
+                "toID": to_id,
+                "formEdgeID": None,
+            }
         )
 
     for argument in arguments:
@@ -115,5 +129,27 @@ class AifExporter:
     extension: ClassVar[str] = "json"
 
     def export(self, snapshot: DocumentSnapshot, out: TextIO) -> None:
-        json.dump(aif_graph(snapshot), out, ensure_ascii=False, indent=2)
+        out.write(json_text(aif_graph(snapshot)))
         out.write("\n")
+
+    def project_chunks(self, project: ProjectSnapshot) -> Iterator[str]:
+        """One graph of every document's map: the text ``json_text`` makes of it whole."""
+        yield '{\n  "nodes": ['
+        node_separator = edge_separator = "\n    "
+        next_node = next_edge = 1
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as edges:
+            for snapshot in project.documents:
+                graph = aif_graph(snapshot, first_node=next_node, first_edge=next_edge)
+                next_node += len(graph["nodes"])
+                next_edge += len(graph["edges"])
+                for node in graph["nodes"]:
+                    yield node_separator + json_text(node, level=2)
+                    node_separator = ",\n    "
+                for edge in graph["edges"]:
+                    edges.write(edge_separator + json_text(edge, level=2))
+                    edge_separator = ",\n    "
+            yield ("\n  ]" if next_node > 1 else "]") + ',\n  "edges": ['
+            edges.seek(0)
+            while chunk := edges.read(64 * 1024):
+                yield chunk
+        yield ("\n  ]" if next_edge > 1 else "]") + ',\n  "locutions": []\n}\n'

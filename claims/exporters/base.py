@@ -1,8 +1,11 @@
-"""The one small interface every export format implements."""
+"""The one small interface every export format implements, and the JSON text they share."""
 
-from typing import ClassVar, Protocol, TextIO
+from collections.abc import Iterator
+from typing import Any, ClassVar, Protocol, TextIO
 
-from claims.snapshot import DocumentSnapshot
+import orjson
+
+from claims.snapshot import DocumentSnapshot, ProjectSnapshot
 
 
 class Exporter(Protocol):
@@ -15,6 +18,16 @@ class Exporter(Protocol):
     def export(self, snapshot: DocumentSnapshot, out: TextIO) -> None: ...
 
 
+class ProjectExporter(Exporter, Protocol):
+    """A format that can also hold a whole project in one file.
+
+    ``project_chunks`` yields the file in pieces while it reads the project's documents one at
+    a time, so a project of any size streams in the memory of its largest document.
+    """
+
+    def project_chunks(self, project: ProjectSnapshot) -> Iterator[str]: ...
+
+
 class UnknownFormat(ValueError):
     """Asked for an export or import format that has no registered implementation."""
 
@@ -22,3 +35,15 @@ class UnknownFormat(ValueError):
         self.name = name
         self.known = sorted(known)
         super().__init__(f"Unknown format {name!r}; use one of: {', '.join(self.known)}.")
+
+
+def json_text(value: Any, *, level: int = 0) -> str:
+    """Return ``value`` as JSON indented by two spaces, for a place ``level`` levels deep.
+
+    The same text as ``json.dumps(value, ensure_ascii=False, indent=2)`` (UTF-8 kept as is),
+    several times faster. A value written at ``level`` lines up inside an enclosing file that
+    is itself indented by two spaces per level; raw line breaks occur only between JSON tokens
+    (line breaks in strings are escaped), so re-indenting cannot change a value.
+    """
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    return text.replace("\n", "\n" + "  " * level) if level else text

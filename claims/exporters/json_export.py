@@ -20,15 +20,24 @@ the same non-empty ``group`` form one linked argument. ``status`` (pending, acce
 rejected) is derived from reviews and decisions: the importer reads it into the snapshot, but a
 database that imports the file derives its own. Offsets count Unicode code points; people are
 named by username; times are ISO 8601.
+
+A project export (``GET /api/projects/{id}/export/?format=json``) wraps the documents::
+
+    {"format": "claim-annotator-project", "version": 1, "project": {name, slug},
+     "documents": [<one document as above>, ...]}
+
+and each element of ``documents`` is importable on its own.
 """
 
 import datetime
-import json
+from collections.abc import Iterator
 from typing import ClassVar, TextIO
 
-from claims.snapshot import DocumentSnapshot, TagRow
+from claims.exporters.base import json_text
+from claims.snapshot import DocumentSnapshot, ProjectSnapshot, TagRow
 
 FORMAT_NAME = "claim-annotator"
+PROJECT_FORMAT_NAME = "claim-annotator-project"
 FORMAT_VERSION = 1
 
 
@@ -110,5 +119,18 @@ class JsonExporter:
 
     def export(self, snapshot: DocumentSnapshot, out: TextIO) -> None:
         # Unescaped UTF-8 keeps emoji, CJK and no-break spaces readable in the file.
-        json.dump(snapshot_as_dict(snapshot), out, ensure_ascii=False, indent=2)
+        out.write(json_text(snapshot_as_dict(snapshot)))
         out.write("\n")
+
+    def project_chunks(self, project: ProjectSnapshot) -> Iterator[str]:
+        """The project file a document at a time: the same text as one ``json_text`` of it."""
+        head = {"name": project.name, "slug": project.slug}
+        yield (
+            f'{{\n  "format": "{PROJECT_FORMAT_NAME}",\n  "version": {FORMAT_VERSION},\n'
+            f'  "project": {json_text(head, level=1)},\n  "documents": ['
+        )
+        separator = "\n    "
+        for snapshot in project.documents:
+            yield separator + json_text(snapshot_as_dict(snapshot), level=2)
+            separator = ",\n    "
+        yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"

@@ -10,13 +10,17 @@ as an alternative, by a TextPositionSelector whose offsets count Unicode code po
 An implicit statement (a premise or conclusion the author left unstated) has no passage: its
 target is the document's page itself, with no selector, and its text is a ``describing``
 TextualBody beside the ``classifying`` one.
+
+A project export is one collection of the annotations of all its documents (each annotation's
+target names its own document's page), written an annotation at a time.
 """
 
 import datetime
-import json
+from collections.abc import Iterator
 from typing import ClassVar, TextIO
 
-from claims.snapshot import DocumentSnapshot, TagRow
+from claims.exporters.base import json_text
+from claims.snapshot import DocumentSnapshot, ProjectSnapshot, TagRow
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -83,35 +87,83 @@ def _passage(tag: TagRow, page_url: str) -> dict:
     }
 
 
-def collection(snapshot: DocumentSnapshot) -> dict:
-    """Return the snapshot's tags as an AnnotationCollection with its one page embedded."""
-    if not snapshot.api_url or not snapshot.page_url or snapshot.id is None:
-        # Annotations need absolute IRIs; inventing placeholder ones would hide the mistake.
-        raise ValueError("A w3c export needs a saved document and absolute page and API URLs.")
-    collection_id = f"{snapshot.api_url}documents/{snapshot.id}/export/?format=w3c"
-    total = len(snapshot.tags)
+def _collection_head(collection_id: str, label: str, total: int) -> tuple[dict, dict | None]:
+    """Return a collection without its items, and its one page (None when it is empty)."""
     result: dict = {
         "@context": CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
-        "label": snapshot.title,
+        "label": label,
         "total": total,
     }
-    if total:
+    if not total:
         # The model wants ``first`` whenever there is an annotation; an empty collection has
         # no page at all.
-        result["first"] = {
-            "id": f"{collection_id}#page-1",
-            "type": "AnnotationPage",
-            # An object, not a bare IRI: the conformance schemas read total and label from it.
-            "partOf": {"id": collection_id, "label": snapshot.title, "total": total},
-            "startIndex": 0,
-            "items": [
-                annotation(tag, api_url=snapshot.api_url, page_url=snapshot.page_url)
-                for tag in snapshot.tags
-            ],
-        }
+        return result, None
+    page = {
+        "id": f"{collection_id}#page-1",
+        "type": "AnnotationPage",
+        # An object, not a bare IRI: the conformance schemas read total and label from it.
+        "partOf": {"id": collection_id, "label": label, "total": total},
+        "startIndex": 0,
+    }
+    return result, page
+
+
+def _check_urls(snapshot: DocumentSnapshot) -> None:
+    if not snapshot.api_url or not snapshot.page_url or snapshot.id is None:
+        # Annotations need absolute IRIs; inventing placeholder ones would hide the mistake.
+        raise ValueError("A w3c export needs a saved document and absolute page and API URLs.")
+
+
+def collection(snapshot: DocumentSnapshot) -> dict:
+    """Return the snapshot's tags as an AnnotationCollection with its one page embedded."""
+    _check_urls(snapshot)
+    collection_id = f"{snapshot.api_url}documents/{snapshot.id}/export/?format=w3c"
+    result, page = _collection_head(collection_id, snapshot.title, len(snapshot.tags))
+    if page is not None:
+        page["items"] = [
+            annotation(tag, api_url=snapshot.api_url, page_url=snapshot.page_url)
+            for tag in snapshot.tags
+        ]
+        result["first"] = page
     return result
+
+
+def project_collection_chunks(project: ProjectSnapshot) -> Iterator[str]:
+    """Yield one collection of every document's annotations, an annotation at a time.
+
+    The text is what ``json_text`` makes of the whole collection. ``total`` is stated before
+    the items, so it is counted first (in the same transaction) and checked at the end.
+    """
+    collection_id = f"{project.api_url}projects/{project.id}/export/?format=w3c"
+    head, page = _collection_head(collection_id, project.name, project.tag_count)
+    if page is None:
+        head_text = json_text(head)
+        # Documents without tags still have to be read to know that they have none.
+        written = sum(len(snapshot.tags) for snapshot in project.documents)
+        if written:
+            raise RuntimeError(f"Counted no tags but read {written}.")
+        yield head_text + "\n"
+        return
+    head["first"] = page | {"items": []}
+    # The text around the empty items list; the items go between its brackets.
+    text = json_text(head)
+    at = text.rindex('"items": []')
+    outer = at - text.rindex("\n", 0, at) - 1  # the spaces before "items"
+    level = outer // 2 + 1
+    yield text[: at + len('"items": [')]
+    separator, written = "\n" + "  " * level, 0
+    for snapshot in project.documents:
+        _check_urls(snapshot)
+        for tag in snapshot.tags:
+            item = annotation(tag, api_url=snapshot.api_url, page_url=snapshot.page_url)
+            yield separator + json_text(item, level=level)
+            separator = ",\n" + "  " * level
+            written += 1
+    if written != project.tag_count:
+        raise RuntimeError(f"Counted {project.tag_count} tags but wrote {written}.")
+    yield "\n" + " " * outer + text[at + len('"items": [') :] + "\n"
 
 
 class W3CExporter:
@@ -122,5 +174,8 @@ class W3CExporter:
     extension: ClassVar[str] = "jsonld"
 
     def export(self, snapshot: DocumentSnapshot, out: TextIO) -> None:
-        json.dump(collection(snapshot), out, ensure_ascii=False, indent=2)
+        out.write(json_text(collection(snapshot)))
         out.write("\n")
+
+    def project_chunks(self, project: ProjectSnapshot) -> Iterator[str]:
+        return project_collection_chunks(project)
