@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +46,11 @@ def _has_tables() -> bool:
     return "claims_tag" in connection.introspection.table_names()
 
 
-def bulk_tags(document, count: int, authors: list, seed: int = 7) -> int:
-    """Insert ``count`` valid tags spread over the document's paragraphs, in batches."""
+def bulk_tags(document, count: int, authors: list, seed: int = 7) -> list:
+    """Insert ``count`` valid tags spread over the document's paragraphs, in batches.
+
+    Returns the new tags (with their ids).
+    """
     from claims.models import CONTEXT_CHARS, Tag, TagKind
 
     rng = random.Random(seed)
@@ -75,8 +79,7 @@ def bulk_tags(document, count: int, authors: list, seed: int = 7) -> int:
                 author=author,
             )
         )
-    Tag.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return Tag.objects.bulk_create(rows, batch_size=1000)
 
 
 def free_port() -> int:
@@ -85,9 +88,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # gunicorn's master; its children are the workers
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+        return [int(pid) for pid in children.split()]
+
+
 @contextlib.contextmanager
 def gunicorn(workers: int = 2, port: int | None = None) -> Iterator[str]:
     """Run the app under gunicorn on loopback; yield its base URL."""
+    with gunicorn_server(workers, port) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def gunicorn_server(workers: int = 2, port: int | None = None) -> Iterator[Server]:
+    """Run the app under gunicorn on loopback; yield its URL and process id."""
     port = port or free_port()
     env = {**os.environ, "DJANGO_HTTPS": "0"}
     subprocess.run(
@@ -123,7 +143,7 @@ def gunicorn(workers: int = 2, port: int | None = None) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=10)

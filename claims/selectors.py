@@ -161,39 +161,83 @@ def document_snapshot(
         for p in document.paragraphs.order_by("position")
     )
     positions = {p.id: p.position for p in paragraphs}
-    tag_qs = with_review_counts(Tag.objects.filter(document=document)).select_related("author")
+    tag_qs = with_review_counts(Tag.objects.filter(document=document))
     if author:
         tag_qs = tag_qs.filter(author__username=author)
     if statuses:
         tag_qs = tag_qs.filter(status__in=list(statuses))
+    # Plain rows rather than model instances: an export reads every row of a project.
+    tag_fields = (
+        "id",
+        "paragraph_id",
+        "start",
+        "end",
+        "quote",
+        "prefix",
+        "suffix",
+        "kind",
+        "note",
+        "author__username",
+        "created_at",
+        "updated_at",
+        "agree_count",
+        "disagree_count",
+        "status",
+    )
     tags = tuple(
         TagRow(
-            id=t.id,
-            paragraph_id=t.paragraph_id,
-            paragraph_position=positions.get(t.paragraph_id),
-            start=t.start,
-            end=t.end,
-            quote=t.quote,
-            prefix=t.prefix,
-            suffix=t.suffix,
-            kind=t.kind,
-            note=t.note,
-            author=t.author.username,
-            created_at=t.created_at,
-            updated_at=t.updated_at,
-            agree=t.agree_count,
-            disagree=t.disagree_count,
-            status=t.status,
+            id=t[0],
+            paragraph_id=t[1],
+            paragraph_position=positions.get(t[1]),
+            start=t[2],
+            end=t[3],
+            quote=t[4],
+            prefix=t[5],
+            suffix=t[6],
+            kind=t[7],
+            note=t[8],
+            author=t[9],
+            created_at=t[10],
+            updated_at=t[11],
+            agree=t[12],
+            disagree=t[13],
+            status=t[14],
         )
-        for t in tag_qs.order_by(*READING_ORDER)
+        for t in tag_qs.order_by(*READING_ORDER).values_list(*tag_fields)
     )
     tag_ids = {t.id for t in tags}
     # Live links have live ends (deleting a tag or link deletes the links that touch it).
-    link_qs = Link.objects.filter(source__document=document).select_related("author")
+    link_qs = Link.objects.filter(source__document=document)
     if author:
         link_qs = link_qs.filter(author__username=author)
-    links_by_id = {lk.id: lk for lk in link_qs.order_by("id")}
-    kept: dict[int, Link] = {}
+    link_fields = (
+        "id",
+        "source_id",
+        "target_id",
+        "target_link_id",
+        "relation",
+        "group",
+        "note",
+        "author__username",
+        "created_at",
+        "updated_at",
+    )
+    links_by_id = {
+        row[0]: LinkRow(
+            id=row[0],
+            source_id=row[1],
+            target_id=row[2],
+            target_link_id=row[3],
+            relation=row[4],
+            group=row[5],
+            note=row[6],
+            author=row[7],
+            created_at=row[8],
+            updated_at=row[9],
+        )
+        for row in link_qs.order_by("id").values_list(*link_fields)
+    }
+    kept: dict[int, LinkRow] = {}
     # Undercuts point at earlier or later links, so keep what survives until nothing changes.
     changed = True
     while changed:
@@ -204,38 +248,31 @@ def document_snapshot(
             if lk.target_id in tag_ids or lk.target_link_id in kept:
                 kept[lk.id] = lk
                 changed = True
-    links = tuple(
-        LinkRow(
-            id=lk.id,
-            source_id=lk.source_id,
-            target_id=lk.target_id,
-            target_link_id=lk.target_link_id,
-            relation=lk.relation,
-            group=lk.group,
-            note=lk.note,
-            author=lk.author.username,
-            created_at=lk.created_at,
-            updated_at=lk.updated_at,
-        )
-        for lk in sorted(kept.values(), key=lambda lk: lk.id)
-    )
-    review_qs = Review.objects.filter(
-        tag__document=document, tag__deleted_at__isnull=True
-    ).select_related("reviewer")
+    links = tuple(sorted(kept.values(), key=lambda lk: lk.id))
+    review_qs = Review.objects.filter(tag__document=document, tag__deleted_at__isnull=True)
     if author:
         review_qs = review_qs.filter(reviewer__username=author)
+    review_fields = (
+        "id",
+        "tag_id",
+        "reviewer__username",
+        "verdict",
+        "comment",
+        "created_at",
+        "updated_at",
+    )
     reviews = tuple(
         ReviewRow(
-            id=r.id,
-            tag_id=r.tag_id,
-            reviewer=r.reviewer.username,
-            verdict=r.verdict,
-            comment=r.comment,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
+            id=r[0],
+            tag_id=r[1],
+            reviewer=r[2],
+            verdict=r[3],
+            comment=r[4],
+            created_at=r[5],
+            updated_at=r[6],
         )
-        for r in review_qs.order_by("created_at", "id")
-        if r.tag_id in tag_ids
+        for r in review_qs.order_by("created_at", "id").values_list(*review_fields)
+        if r[1] in tag_ids
     )
     return DocumentSnapshot(
         id=document.id,
