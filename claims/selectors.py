@@ -103,7 +103,7 @@ def tags_for(user: User, *, deleted: bool = False) -> QuerySet[Tag]:
     if deleted:
         qs = _visible(
             Tag.all_objects.filter(deleted_at__isnull=False), user, "document", CURATING_ROLES
-        )
+        ).select_related("deleted_by")
     else:
         qs = _visible(Tag.objects.all(), user, "document")
     qs = qs.select_related("author", "paragraph")

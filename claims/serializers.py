@@ -72,6 +72,10 @@ class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     agree = serializers.SerializerMethodField()
     disagree = serializers.SerializerMethodField()
+    # Who deleted it (null while live, and once that user is deleted): the deleted-tags view.
+    deleted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Tag
@@ -97,6 +101,7 @@ class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
             "decided_by",
             "decided_at",
             "deleted_at",
+            "deleted_by",
             "version",
         ]
         read_only_fields = [
