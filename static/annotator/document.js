@@ -3,8 +3,10 @@
 // premises, undercuts) by picking the target in the text or the side panel; shows each tag's
 // links, status and reviews; opens a passage from #tag-<id>. Offsets sent to and read from the
 // API are Unicode code points; the DOM counts UTF-16 code units, so every offset crosses
-// `toCodePoints`.
+// `toCodePoints`. Curators and owners also get the deleted tags of the document (with Restore);
+// every tag and link has its history.
 
+import { closeHistoryAround, historyDisclosure, timeElement } from "./history.js";
 import { enableKeyboardSelection, hideCaret } from "./keyboard-select.js";
 
 const config = JSON.parse(document.getElementById("page-config").textContent);
@@ -512,6 +514,11 @@ document.addEventListener("keydown", (event) => {
       closeToolbar();
       window.getSelection()?.removeAllRanges();
       event.preventDefault();
+    } else if (closeHistoryAround(document.activeElement)) {
+      event.preventDefault(); // the innermost first: a second Escape closes what holds it
+    } else if (deletedSection && !deletedSection.hidden && inDeletedView(document.activeElement)) {
+      closeDeleted();
+      event.preventDefault();
     } else if (!details.hidden) {
       closeDetails();
     }
@@ -636,6 +643,7 @@ function detailsCard(tag) {
   card.append(reviews);
   loadReviews(tag, reviews);
 
+  card.append(tagHistory(tag.id));
   if (canChange(tag)) card.append(editForm(tag));
   return card;
 }
@@ -767,6 +775,14 @@ function linkItem(link, label, otherTag, otherText, undercutsOf, depth = 0) {
     buttons.append(remove);
   }
   li.append(buttons);
+  li.append(
+    historyDisclosure({
+      url: `${urls.links}${link.id}/history/`,
+      load: (url) => api("GET", url),
+      kindLabels: KIND_LABELS,
+      name: `History of the link: ${label}`,
+    }),
+  );
   const undercuts = depth < 3 ? undercutsOf(link.id) : [];
   if (undercuts.length) {
     const nested = document.createElement("ul");
@@ -1178,6 +1194,7 @@ async function deleteTag(tag) {
   closeDetails();
   repaintParagraph(tag.paragraph);
   loadLinks(); // deleting a tag deleted its links
+  refreshDeleted();
   toast(`${KIND_LABELS[tag.kind]} deleted.`, {
     action: { label: "Undo", run: () => restoreTag(tag) },
     timeout: 15000,
@@ -1190,6 +1207,7 @@ async function restoreTag(tag) {
     state.tags.set(restored.id, restored);
     repaintParagraph(restored.paragraph);
     loadLinks(); // and its links came back with it
+    refreshDeleted();
     toast(`${KIND_LABELS[restored.kind]} restored.`);
   } catch (error) {
     toast(`The tag could not be restored. ${error.message}`, { kind: "error" });
@@ -1209,6 +1227,171 @@ document.getElementById("paragraphs").addEventListener("click", (event) => {
   focusTag(ids[0]);
   showDetails(ids);
 });
+
+// --- History of a tag ---------------------------------------------------------------------------
+
+function tagHistory(tagId) {
+  return historyDisclosure({
+    url: `${config.api.tags}${tagId}/history/`,
+    load: (url) => api("GET", url),
+    kindLabels: KIND_LABELS,
+    name: "History of this tag",
+  });
+}
+
+// --- Deleted tags (curators and owners) ----------------------------------------------------------
+//
+// A disclosure in the side panel rather than a page of its own: the curator restores a tag
+// where it belongs and sees its highlight and links come back at once, without losing their
+// place in the text.
+
+const deletedOpen = document.getElementById("deleted-open");
+const deletedSection = document.getElementById("deleted-section");
+const deletedList = document.getElementById("deleted-list");
+const deletedSummary = document.getElementById("deleted-summary");
+
+function inDeletedView(element) {
+  return element === deletedOpen || deletedSection.contains(element);
+}
+
+function closeDeleted() {
+  deletedSection.hidden = true;
+  deletedOpen.setAttribute("aria-expanded", "false");
+  deletedOpen.focus();
+}
+
+async function loadDeleted() {
+  deletedSummary.textContent = "Loading the deleted tags…";
+  deletedList.replaceChildren();
+  let rows;
+  try {
+    rows = await fetchAll(
+      `${config.api.tags}?deleted=true&document=${config.documentId}&page_size=1000`,
+    );
+  } catch (error) {
+    deletedSummary.textContent = `The deleted tags could not be loaded. ${error.message}`;
+    return;
+  }
+  if (deletedSection.hidden) return;
+  // The most recent deletion first: the one a curator most likely wants back.
+  rows.sort((a, b) => (b.deleted_at ?? "").localeCompare(a.deleted_at ?? "") || b.id - a.id);
+  deletedList.replaceChildren(...rows.map(deletedEntry));
+  renderDeletedSummary();
+}
+
+function renderDeletedSummary() {
+  const n = deletedList.children.length;
+  deletedSummary.textContent =
+    n === 0
+      ? "No deleted tags in this document."
+      : `${n} deleted ${n === 1 ? "tag" : "tags"}, the most recently deleted first.`;
+}
+
+/** Reload the list after a delete or restore elsewhere on the page (when it is open). */
+function refreshDeleted() {
+  if (deletedSection && !deletedSection.hidden) loadDeleted();
+}
+
+function deletedEntry(tag) {
+  const li = document.createElement("li");
+  li.className = `deleted-entry k-${tag.kind}`;
+  li.dataset.tag = tag.id;
+  const head = document.createElement("p");
+  head.className = "deleted-head";
+  const kind = document.createElement("span");
+  kind.className = `kind-label k-${tag.kind}`;
+  kind.textContent = KIND_LABELS[tag.kind];
+  head.append(kind, " ");
+  if (tag.implicit) {
+    const flag = document.createElement("span");
+    flag.className = "implicit-flag";
+    flag.textContent = "implicit";
+    head.append(flag, " ");
+  }
+  const quote = document.createElement("span");
+  quote.className = "quote";
+  quote.id = `deleted-quote-${tag.id}`;
+  quote.textContent = `“${shorten(tag.quote)}”`;
+  head.append(quote);
+  const meta = document.createElement("p");
+  meta.className = "muted deleted-meta";
+  meta.append(`by ${tag.author} · deleted `, timeElement(tag.deleted_at));
+  if (tag.deleted_by) meta.append(` by ${tag.deleted_by}`);
+  const actions = document.createElement("div");
+  actions.className = "row deleted-actions";
+  const restore = document.createElement("button");
+  restore.type = "button";
+  restore.className = "small";
+  restore.dataset.action = "restore";
+  restore.textContent = "Restore";
+  restore.setAttribute("aria-describedby", quote.id);
+  restore.addEventListener("click", () => restoreDeleted(tag, li, restore));
+  actions.append(restore, tagHistory(tag.id));
+  li.append(head, meta, actions);
+  return li;
+}
+
+async function restoreDeleted(tag, li, button) {
+  button.disabled = true;
+  let restored;
+  try {
+    restored = await api("POST", `${config.api.tags}${tag.id}/restore/`, undefined, {
+      ifMatch: versionTag(tag),
+    });
+  } catch (error) {
+    button.disabled = false;
+    if (error.status === 412) await reportRestoredMeanwhile(tag);
+    else toast(`The tag was not restored. ${error.message}`, { kind: "error" });
+    return;
+  }
+  const next = li.nextElementSibling ?? li.previousElementSibling;
+  li.remove();
+  renderDeletedSummary();
+  (next?.querySelector('[data-action="restore"]') ?? deletedOpen).focus();
+  state.tags.set(restored.id, restored);
+  if (!isVisible(restored)) {
+    toast("The restored tag is hidden by the filters above.", { kind: "warning" });
+  }
+  repaintParagraph(restored.paragraph);
+  focusTag(restored.id);
+  loadLinks(); // the links deleted with it came back with it
+  toast(`${KIND_LABELS[restored.kind]} restored, with the links deleted along with it.`);
+}
+
+/** After a 412 on restore: someone restored (or restored and deleted) it since the list loaded. */
+async function reportRestoredMeanwhile(tag) {
+  let live = null;
+  try {
+    live = await api("GET", `${config.api.tags}${tag.id}/`);
+  } catch {
+    live = null;
+  }
+  if (live) {
+    state.tags.set(live.id, live);
+    repaintParagraph(live.paragraph);
+    loadLinks();
+    const what = KIND_LABELS[live.kind].toLowerCase();
+    toast(`Someone else restored this ${what} meanwhile; it is back.`, { kind: "warning" });
+  } else {
+    toast(
+      "Someone else changed this tag since the list was loaded (it may have been restored " +
+        "and deleted again), so it was not restored. The list now shows it as it is: look " +
+        "again, then restore it if you still want it back.",
+      { kind: "error" },
+    );
+  }
+  loadDeleted();
+}
+
+if (deletedOpen) {
+  deletedOpen.addEventListener("click", () => {
+    const opening = deletedSection.hidden;
+    deletedSection.hidden = !opening;
+    deletedOpen.setAttribute("aria-expanded", String(opening));
+    if (opening) loadDeleted();
+  });
+  document.getElementById("deleted-close").addEventListener("click", closeDeleted);
+}
 
 // --- Opening a passage from #tag-<id> -----------------------------------------------------------
 
