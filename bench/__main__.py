@@ -1,8 +1,32 @@
-"""Run every benchmark and print its figures: `python -m bench` (`--smoke` for a quick CI run)."""
+"""Run every benchmark and print its figures: `python -m bench` (`--smoke` for a quick CI run).
+
+The scale benchmark runs once per database, each in a process of its own: on SQLite, and on
+PostgreSQL when BENCH_POSTGRES_URL names a database (created if missing).
+"""
 
 import argparse
+import os
+import subprocess
+import sys
 
 from bench import map_render, page_load
+from bench.setup import ROOT, ensure_postgres_database
+
+SCALE_FULL = ["--sizes", "1000,10000,100000"]
+SCALE_SMOKE = ["--sizes", "200,400", "--creates", "16", "--repeat", "1"]
+
+
+def _scale(args: list[str]) -> None:
+    urls = [None]
+    if postgres := os.environ.get("BENCH_POSTGRES_URL"):
+        ensure_postgres_database(postgres)
+        urls.append(postgres)
+    for url in urls:
+        extra = [] if url is None else ["--database-url", url]
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [sys.executable, "-m", "bench.scale", *args, *extra], cwd=ROOT, env=env, check=True
+        )
 
 
 def main() -> None:
@@ -12,9 +36,11 @@ def main() -> None:
     if args.smoke:
         map_render.main(["--nodes", "100", "--edges", "160", "--repeat", "1"])
         page_load.main(["--tags", "200", "--loads", "2"])
+        _scale(SCALE_SMOKE)
     else:
         map_render.main([])
         page_load.main([])
+        _scale(SCALE_FULL)
 
 
 if __name__ == "__main__":

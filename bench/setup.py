@@ -16,14 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
 
-def configure_django(database_url: str | None = None) -> str:
+def configure_django(database_url: str | None = None, sqlite_name: str = "bench") -> str:
     """Point Django at the benchmark database (a fresh SQLite file unless DATABASE_URL is set)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     if database_url is None:
         database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if database_url is None:
-        path = RESULTS / "bench.sqlite3"
-        path.unlink(missing_ok=True)
+        path = RESULTS / f"{sqlite_name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):  # a stale write-ahead log would corrupt the new file
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_HTTPS"] = "0"
@@ -38,6 +39,18 @@ def configure_django(database_url: str | None = None) -> str:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)  # the rate-limit counters live there
     return database_url
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database ``url`` names, if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _has_tables() -> bool:
