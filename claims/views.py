@@ -514,16 +514,28 @@ _STATUS_PARAM = OpenApiParameter(
 )
 
 
-class DocumentExportView(APIView):
+class ExportView(APIView):
+    """Streams an export in the negotiated format; anything else it answers is JSON."""
+
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = ExportNegotiation
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            # Errors (404, 401, a bad format) and OPTIONS are JSON whatever format was asked.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class DocumentExportView(ExportView):
     """Export a document with its live tags, links and reviews (any member).
 
     ``author=`` keeps one person's work and ``status=`` the tags of some statuses (with the
     links between them), in every format.
     """
 
-    permission_classes = [IsAuthenticated]
     renderer_classes = EXPORT_RENDERERS
-    content_negotiation_class = ExportNegotiation
 
     @extend_schema(
         parameters=[_FORMAT_PARAM, _AUTHOR_PARAM, _STATUS_PARAM],
@@ -559,24 +571,15 @@ class DocumentExportView(APIView):
         )
         return response
 
-    def finalize_response(self, request: Request, response, *args, **kwargs):
-        if isinstance(response, Response):
-            # Errors (404, 401, a bad format) and OPTIONS are JSON whatever format was asked.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
-
-class ProjectExportView(APIView):
+class ProjectExportView(ExportView):
     """Export every live document of a project in one file: json, w3c or aif (any member).
 
     The file streams while it is read, a document at a time, from one consistent view of the
     database, so memory stays that of the largest document however large the project grows.
     """
 
-    permission_classes = [IsAuthenticated]
     renderer_classes = PROJECT_EXPORT_RENDERERS
-    content_negotiation_class = ExportNegotiation
 
     @extend_schema(
         parameters=[
@@ -617,12 +620,6 @@ class ProjectExportView(APIView):
             as_attachment=True, filename=f"{stem}.{exporter.extension}"
         )
         return response
-
-    def finalize_response(self, request: Request, response, *args, **kwargs):
-        if isinstance(response, Response):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 #: The largest file (or text file) the import endpoint reads.
