@@ -139,6 +139,7 @@ class Stats:
     statuses: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)  # ("412", "stale-version")
     per_server: Counter = field(default_factory=Counter)
+    per_op: dict[str, list[float]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def merge(self, other: "Stats") -> None:
@@ -146,6 +147,8 @@ class Stats:
         self.statuses.update(other.statuses)
         self.kinds.update(other.kinds)
         self.per_server.update(other.per_server)
+        for op, times in other.per_op.items():
+            self.per_op.setdefault(op, []).extend(times)
         self.problems += other.problems
 
 
@@ -207,7 +210,11 @@ class Client(threading.Thread):
             raise ServerFailure(f"{method} {path} on {server.netloc}: {exc!r}") from exc
         finally:
             conn.close()
-        self.stats.latencies.append(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        self.stats.latencies.append(elapsed)
+        self.stats.per_op.setdefault(
+            f"{method} {re.sub(r'/[0-9]+/', '/{id}/', path.split('?')[0])}", []
+        ).append(elapsed)
         self.stats.statuses[response.status] += 1
         self.stats.per_server[server.netloc] += 1
         text = raw.decode("utf-8", "replace")
@@ -632,6 +639,10 @@ def summary(title: str, run: Run, checked: Counter) -> str:
     statuses = ", ".join(f"{code}: {count}" for code, count in sorted(s.statuses.items()))
     kinds = ", ".join(f"{st} {kind}: {c}" for (st, kind), c in sorted(s.kinds.items())) or "none"
     servers = ", ".join(f"{name}: {c}" for name, c in sorted(s.per_server.items()))
+    ops = ", ".join(
+        f"{op} {len(times)} x {1000 * percentile(times, 50):.0f}"
+        for op, times in sorted(s.per_op.items(), key=lambda item: -len(item[1]))
+    )
     rows = ", ".join(f"{entity}s {c}" for entity, c in sorted(checked.items()))
     return (
         f"{title}: {n} requests in {run.seconds:.1f} s = {n / run.seconds:.1f} req/s; latency "
@@ -640,5 +651,6 @@ def summary(title: str, run: Run, checked: Counter) -> str:
         f"  statuses: {statuses}\n"
         f"  expected 4xx: {kinds}\n"
         f"  per server: {servers}\n"
+        f"  per operation (requests x p50 ms): {ops}\n"
         f"  rows checked against the ledger: {rows}"
     )
