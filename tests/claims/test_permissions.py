@@ -274,6 +274,15 @@ CASES = [
         lambda w, r: f"/api/documents/{w.document.pk}/export/?format=json",
         READ,
     ),
+    *(
+        Case(
+            f"project export {fmt}",
+            "get",
+            lambda w, r, fmt=fmt: f"/api/projects/{w.project.pk}/export/?format={fmt}",
+            READ,
+        )
+        for fmt in ("json", "w3c", "aif")
+    ),
     Case(
         "project import",
         "post",
