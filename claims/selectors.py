@@ -142,48 +142,64 @@ def review_for_restore(user: User) -> QuerySet[Review]:
     )
 
 
-def document_snapshot(
-    document: Document,
-    *,
-    author: str | None = None,
-    statuses: Collection[str] | None = None,
-    page_url: str = "",
-    api_url: str = "",
-) -> DocumentSnapshot:
-    """Read a document with its live tags, links and reviews in four queries.
+# Exports read plain rows rather than model instances: they read every row of a project.
+_TAG_FIELDS = (
+    "id",
+    "paragraph_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "kind",
+    "note",
+    "author__username",
+    "created_at",
+    "updated_at",
+    "agree_count",
+    "disagree_count",
+    "status",
+)
+_LINK_FIELDS = (
+    "id",
+    "source_id",
+    "target_id",
+    "target_link_id",
+    "relation",
+    "group",
+    "note",
+    "author__username",
+    "created_at",
+    "updated_at",
+)
+_REVIEW_FIELDS = (
+    "id",
+    "tag_id",
+    "reviewer__username",
+    "verdict",
+    "comment",
+    "created_at",
+    "updated_at",
+)
 
-    With ``author``, only that person's tags, links and reviews are kept; with ``statuses``
-    (``{"accepted"}`` for the gold layer) only tags of those statuses. Links are kept only
-    between kept tags (an undercut only when the link it attacks is kept).
+
+def _snapshot_of(
+    document: Document,
+    paragraph_rows: Iterable[tuple],
+    tag_rows: Iterable[tuple],
+    link_rows: Iterable[tuple],
+    review_rows: Iterable[tuple],
+    *,
+    page_url: str,
+    api_url: str,
+) -> DocumentSnapshot:
+    """Build a document's snapshot from its rows (in the order of the ``_*_FIELDS``).
+
+    Links are kept only between the given tags (an undercut only when the link it attacks is
+    kept), reviews only of the given tags.
     """
-    paragraphs = tuple(
-        ParagraphRow(id=p.id, position=p.position, text=p.text)
-        for p in document.paragraphs.order_by("position")
-    )
+    paragraphs = tuple(ParagraphRow(id=p[0], position=p[1], text=p[2]) for p in paragraph_rows)
     positions = {p.id: p.position for p in paragraphs}
-    tag_qs = with_review_counts(Tag.objects.filter(document=document))
-    if author:
-        tag_qs = tag_qs.filter(author__username=author)
-    if statuses:
-        tag_qs = tag_qs.filter(status__in=list(statuses))
-    # Plain rows rather than model instances: an export reads every row of a project.
-    tag_fields = (
-        "id",
-        "paragraph_id",
-        "start",
-        "end",
-        "quote",
-        "prefix",
-        "suffix",
-        "kind",
-        "note",
-        "author__username",
-        "created_at",
-        "updated_at",
-        "agree_count",
-        "disagree_count",
-        "status",
-    )
     tags = tuple(
         TagRow(
             id=t[0],
@@ -203,25 +219,9 @@ def document_snapshot(
             disagree=t[13],
             status=t[14],
         )
-        for t in tag_qs.order_by(*READING_ORDER).values_list(*tag_fields)
+        for t in tag_rows
     )
     tag_ids = {t.id for t in tags}
-    # Live links have live ends (deleting a tag or link deletes the links that touch it).
-    link_qs = Link.objects.filter(source__document=document)
-    if author:
-        link_qs = link_qs.filter(author__username=author)
-    link_fields = (
-        "id",
-        "source_id",
-        "target_id",
-        "target_link_id",
-        "relation",
-        "group",
-        "note",
-        "author__username",
-        "created_at",
-        "updated_at",
-    )
     links_by_id = {
         row[0]: LinkRow(
             id=row[0],
@@ -235,7 +235,7 @@ def document_snapshot(
             created_at=row[8],
             updated_at=row[9],
         )
-        for row in link_qs.order_by("id").values_list(*link_fields)
+        for row in link_rows
     }
     kept: dict[int, LinkRow] = {}
     # Undercuts point at earlier or later links, so keep what survives until nothing changes.
@@ -248,19 +248,6 @@ def document_snapshot(
             if lk.target_id in tag_ids or lk.target_link_id in kept:
                 kept[lk.id] = lk
                 changed = True
-    links = tuple(sorted(kept.values(), key=lambda lk: lk.id))
-    review_qs = Review.objects.filter(tag__document=document, tag__deleted_at__isnull=True)
-    if author:
-        review_qs = review_qs.filter(reviewer__username=author)
-    review_fields = (
-        "id",
-        "tag_id",
-        "reviewer__username",
-        "verdict",
-        "comment",
-        "created_at",
-        "updated_at",
-    )
     reviews = tuple(
         ReviewRow(
             id=r[0],
@@ -271,7 +258,7 @@ def document_snapshot(
             created_at=r[5],
             updated_at=r[6],
         )
-        for r in review_qs.order_by("created_at", "id").values_list(*review_fields)
+        for r in review_rows
         if r[1] in tag_ids
     )
     return DocumentSnapshot(
@@ -285,23 +272,111 @@ def document_snapshot(
         api_url=api_url,
         paragraphs=paragraphs,
         tags=tags,
-        links=links,
+        links=tuple(sorted(kept.values(), key=lambda lk: lk.id)),
         reviews=reviews,
     )
 
 
-def project_snapshot(project: Project, *, page_url_of, api_url: str = "") -> ProjectSnapshot:
-    """Return the project with its live documents read lazily, one snapshot at a time.
+def document_snapshot(
+    document: Document,
+    *,
+    author: str | None = None,
+    statuses: Collection[str] | None = None,
+    page_url: str = "",
+    api_url: str = "",
+) -> DocumentSnapshot:
+    """Read a document with its live tags, links and reviews in four queries.
 
-    ``page_url_of(document_id)`` gives a document's page URL. Call inside ``consistent_reads``
-    so the count and the documents come from one view of the database.
+    With ``author``, only that person's tags, links and reviews are kept; with ``statuses``
+    (``{"accepted"}`` for the gold layer) only tags of those statuses. Links are kept only
+    between kept tags (an undercut only when the link it attacks is kept).
+    """
+    paragraphs = document.paragraphs.order_by("position").values_list("id", "position", "text")
+    tags = with_review_counts(Tag.objects.filter(document=document))
+    # Live links have live ends (deleting a tag or link deletes the links that touch it).
+    links = Link.objects.filter(source__document=document)
+    reviews = Review.objects.filter(tag__document=document, tag__deleted_at__isnull=True)
+    if author:
+        tags = tags.filter(author__username=author)
+        links = links.filter(author__username=author)
+        reviews = reviews.filter(reviewer__username=author)
+    if statuses:
+        tags = tags.filter(status__in=list(statuses))
+    return _snapshot_of(
+        document,
+        paragraphs,
+        tags.order_by(*READING_ORDER).values_list(*_TAG_FIELDS),
+        links.order_by("id").values_list(*_LINK_FIELDS),
+        reviews.order_by("created_at", "id").values_list(*_REVIEW_FIELDS),
+        page_url=page_url,
+        api_url=api_url,
+    )
+
+
+class _Grouped:
+    """Rows of many documents, ordered by document id (their last column), taken a document
+    at a time in that order."""
+
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        self._rows = iter(rows)
+        self._next: tuple | None = next(self._rows, None)
+
+    def take(self, document_id: int) -> list[tuple]:
+        """Return the rows of ``document_id`` (skipping those of documents before it)."""
+        taken = []
+        while self._next is not None and self._next[-1] <= document_id:
+            if self._next[-1] == document_id:
+                taken.append(self._next[:-1])
+            self._next = next(self._rows, None)
+        return taken
+
+
+def project_snapshot(project: Project, *, page_url_of, api_url: str = "") -> ProjectSnapshot:
+    """Return the project with its live documents, read lazily a document at a time.
+
+    Four queries stream the whole project (paragraphs, tags, links and reviews, each ordered
+    by document) through server-side cursors; each document's rows become its snapshot as the
+    export reaches it, so memory holds one document at a time. ``page_url_of(document_id)``
+    gives a document's page URL. Call inside ``consistent_reads`` so the count and every
+    document come from one view of the database.
     """
     documents = Document.objects.filter(project=project).order_by("pk")
+    tags = with_review_counts(Tag.objects.filter(document__in=documents))
     tag_count = Tag.objects.filter(document__in=documents).count()
+    chunk = 2000
 
     def read() -> Iterator[DocumentSnapshot]:
-        for document in documents.iterator():
-            yield document_snapshot(document, page_url=page_url_of(document.pk), api_url=api_url)
+        paragraphs = _Grouped(
+            Paragraph.objects.filter(document__in=documents)
+            .order_by("document_id", "position")
+            .values_list("id", "position", "text", "document_id")
+            .iterator(chunk)
+        )
+        tag_rows = _Grouped(
+            tags.order_by(*READING_ORDER).values_list(*_TAG_FIELDS, "document_id").iterator(chunk)
+        )
+        link_rows = _Grouped(
+            Link.objects.filter(source__document__in=documents)
+            .order_by("source__document_id", "id")
+            .values_list(*_LINK_FIELDS, "source__document_id")
+            .iterator(chunk)
+        )
+        review_rows = _Grouped(
+            Review.objects.filter(tag__document__in=documents, tag__deleted_at__isnull=True)
+            .order_by("tag__document_id", "created_at", "id")
+            .values_list(*_REVIEW_FIELDS, "tag__document_id")
+            .iterator(chunk)
+        )
+        for document in documents:
+            yield _snapshot_of(
+                document,
+                paragraphs.take(document.pk),
+                tag_rows.take(document.pk),
+                link_rows.take(document.pk),
+                review_rows.take(document.pk),
+                page_url=page_url_of(document.pk),
+                api_url=api_url,
+            )
 
     return ProjectSnapshot(
         id=project.pk,
