@@ -10,7 +10,13 @@ across servers.
 
 PostgreSQL only (the servers share the test's database over the network; SQLite's in-memory
 test database cannot be shared): CI runs it in its PostgreSQL pass. ``-m "not load"`` leaves
-it out of a quick local run.
+it out of a quick local run. By hand, shorter, with Redis as the shared cache:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/claims LOAD_SECONDS=20 \
+        LOAD_REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/pytest -m load tests/load
+
+The figures (requests, req/s, latency percentiles, answers by status and kind) are shown at the
+end of the pytest output and written to bench/results/load.txt.
 """
 
 import json
