@@ -208,6 +208,35 @@ def _blocking_deletion(link: Link) -> datetime.datetime | None:
     return max(deleted) if deleted else None
 
 
+def _lock_ends(link: Link) -> dict[str, int]:
+    """Lock the tags (and the link) that ``link`` joins; return those deleted, by field name.
+
+    A link's INSERT takes only a key-share lock on its ends, for the foreign key, and that does
+    not wait for a concurrent delete of an end, whose cascade cannot see the uncommitted link:
+    both would commit, leaving a live link on a deleted tag. Locking the ends first makes the
+    two take turns, and the second sees what the first did. (SQLite runs one writer at a time.)
+    """
+    tag_ids = sorted({i for i in (link.source_id, link.target_id) if i is not None})
+    live = set(
+        Tag.all_objects.select_for_update()
+        .filter(pk__in=tag_ids, deleted_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    gone = {
+        name: pk
+        for name, pk in (("source", link.source_id), ("target", link.target_id))
+        if pk is not None and pk not in live
+    }
+    if link.target_link_id is not None:
+        rows = Link.all_objects.select_for_update().filter(
+            pk=link.target_link_id, deleted_at__isnull=True
+        )
+        if not list(rows.values_list("pk", flat=True)):
+            gone["target_link"] = link.target_link_id
+    return gone
+
+
 def _restore_links(links, *, actor: AbstractBaseUser) -> None:
     """Restore links deleted in one cascade, and the undercuts deleted with them.
 
@@ -217,7 +246,12 @@ def _restore_links(links, *, actor: AbstractBaseUser) -> None:
     pending = list(links)
     while pending:
         link = pending.pop()
-        blocked_since = _blocking_deletion(link)
+        blocked_since = None
+        if _lock_ends(link):  # what the preloaded ends say may be stale by now
+            for end in (link.source, link.target, link.target_link):
+                if end is not None:
+                    end.refresh_from_db(fields=["deleted_at"])
+            blocked_since = _blocking_deletion(link)
         if blocked_since is not None:
             _bump_version(link)
             link.deleted_at = blocked_since
@@ -421,6 +455,14 @@ def link_create(
         group=group,
         author=actor,
     )
+    if gone := _lock_ends(link):
+        raise ValidationError(
+            {
+                name: f"{'Link' if name == 'target_link' else 'Tag'} {pk} was deleted while this "
+                "link was being made; it does not exist any more."
+                for name, pk in gone.items()
+            }
+        )
     _check_group(link)
     _save_validated(link, actor=actor)
     return link
@@ -471,7 +513,7 @@ def link_restore(
     _check_version(link, expected_version)
     if link.deleted_at is None:
         raise Conflict("This link is not deleted.")
-    if _blocking_deletion(link) is not None:
+    if _lock_ends(link):
         raise Conflict(
             "Restore the deleted tag first (or the link it undercuts): a link needs both ends."
         )

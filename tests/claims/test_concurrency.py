@@ -362,3 +362,91 @@ def test_racing_writers_without_if_match_never_lose_a_change_silently(
     assert "changed by someone else at the same moment" in loser.json()["detail"]
     winner = next(r for r in responses if r.status_code == 200).json()
     assert (saved.kind, saved.note, saved.version) == (winner["kind"], winner["note"], 2)
+
+
+# --- A link and the delete of its end --------------------------------------------------------
+
+
+def _in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list]:
+    """Start ``work`` in a thread of its own (its own connection); its result or error lands
+    in the returned list."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except Exception as exc:  # handed to the test to assert on
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _ends(document, members) -> tuple[Tag, Tag]:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite runs one writing transaction at a time: these two cannot overlap")
+    p0 = document.paragraphs.get(position=0)
+    source = TagFactory(paragraph=p0, start=0, end=11, author=members["annotator"])
+    target = TagFactory(paragraph=p0, start=12, end=20, author=members["curator"])
+    return source, target
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_made_after_its_target_was_deleted_meanwhile_is_refused(
+    members, document, monkeypatch
+):
+    """The request checked the target was live; it was deleted before the link was written."""
+    source, target = _ends(document, members)
+    lock_ends = services._lock_ends
+
+    def delete_first(link):
+        thread, outcome = _in_thread(
+            lambda: services.tag_delete(actor=members["curator"], tag=stored(Tag, target.pk))
+        )
+        thread.join(timeout=20)
+        assert outcome == [None], outcome
+        return lock_ends(link)
+
+    monkeypatch.setattr(services, "_lock_ends", delete_first)
+    with pytest.raises(services.ValidationError) as refused:
+        services.link_create(
+            actor=members["annotator"], source=source, target=target, relation="supports"
+        )
+    assert "was deleted while this link was being made" in str(refused.value)
+    assert not Link.all_objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_the_target_of_a_link_being_made_waits_and_takes_the_link_along(
+    members, document, monkeypatch
+):
+    """The link locked its ends first: the delete waits for it, then deletes it too."""
+    source, target = _ends(document, members)
+    lock_ends = services._lock_ends
+    deleting: list = []
+
+    def then_delete(link):
+        gone = lock_ends(link)
+        deleting.append(
+            _in_thread(
+                lambda: services.tag_delete(actor=members["curator"], tag=stored(Tag, target.pk))
+            )
+        )
+        # On PostgreSQL the delete now waits for this transaction's lock on the target; on
+        # SQLite it waits for the database's one writer. Either way it must not finish first.
+        deleting[0][0].join(timeout=0.5)
+        assert deleting[0][0].is_alive(), "the delete did not wait for the link"
+        return gone
+
+    monkeypatch.setattr(services, "_lock_ends", then_delete)
+    link = services.link_create(
+        actor=members["annotator"], source=source, target=target, relation="supports"
+    )
+    thread, outcome = deleting[0]
+    thread.join(timeout=20)
+    assert outcome == [None], outcome
+    assert stored(Tag, target.pk).deleted_at is not None
+    assert stored(Link, link.pk).deleted_at == stored(Tag, target.pk).deleted_at

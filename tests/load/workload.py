@@ -36,7 +36,7 @@ EXPECTED = {
     "restore-duplicate": (409, r"cannot be restored: You (already|have already)"),
     "restore-blocked": (409, r"Restore the deleted tag first"),
     "gone": (404, r""),
-    "target-gone": (400, r"object does not exist"),
+    "target-gone": (400, r"object does not exist|was deleted while this link was being made"),
 }
 
 ETAG = re.compile(r'^"(tag|link|review)-(\d+)-v(\d+)"$')
