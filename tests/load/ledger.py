@@ -13,10 +13,24 @@ service's conditional UPDATE), so the acknowledged answers pin the final state d
   links, by cascade), one request at a time, so that client's own account is exact.
 - Two answers naming one version must agree on the fields (else a write was lost or torn).
 
+**Cross-user links** join a client's own tag to another user's tag, whose owner deletes and
+restores it meanwhile: the one race the exact rows cannot meet (a link made while its target is
+being deleted). Their cascades come from another client, so only part of their account is exact:
+
+- **fields**, **relation**, **ends** and **author**: as above, exactly.
+- **version**: at least the highest one any answer named (cascades add an unknown number).
+- **deleted**: a link its creator deleted (an acknowledged DELETE, not restored since) is deleted,
+  at a time within that request; any other deleted one was deleted with one of its ends, so its
+  ``deleted_at`` is that of an end that is deleted now.
+
+And for every link, whoever made it (``invariants``): a live link has live ends (tags, and the
+link it undercuts).
+
 A client that times out, or gets a 5xx, fails the run anyway; its row (if written) then
 shows up as extra or with the wrong version.
 """
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -53,6 +67,9 @@ class Ledger:
     cascades: Counter = field(default_factory=Counter)
     seen: defaultdict = field(default_factory=lambda: defaultdict(list))
     deleted: dict[Key, bool] = field(default_factory=dict)
+    #: Cross-user links, each with the (start, end) wall-clock time of the acknowledged DELETE
+    #: that deleted it, or None while its creator has not deleted it (or restored it since).
+    cross: dict[Key, tuple[float, float] | None] = field(default_factory=dict)
 
     def baseline(self, key: Key, version: int, data: dict, *, deleted: bool = False) -> None:
         """A row that existed before the run (nobody deletes or restores it)."""
@@ -78,6 +95,10 @@ class Ledger:
         """The creating client's account of whether the row is deleted now."""
         self.deleted[key] = deleted
 
+    def cross_link(self, key: Key, removed: tuple[float, float] | None = None) -> None:
+        """A cross-user link, and the window of its creator's DELETE if that is its last word."""
+        self.cross[key] = removed
+
     def merge(self, other: "Ledger") -> None:
         self.base.update(other.base)
         self.writes.update(other.writes)
@@ -85,6 +106,7 @@ class Ledger:
         for key, seen in other.seen.items():
             self.seen[key].extend(seen)
         self.deleted.update(other.deleted)
+        self.cross.update(other.cross)
 
     def keys(self) -> set[Key]:
         return set(self.seen) | set(self.base) | set(self.writes)
@@ -97,6 +119,8 @@ class Row:
     version: int
     fields: tuple
     deleted: bool
+    deleted_at: datetime.datetime | None = None
+    target_link: int | None = None  # links: the link an undercut attacks
 
 
 def compare(ledger: Ledger, rows: dict[Key, Row]) -> list[str]:
@@ -112,7 +136,14 @@ def compare(ledger: Ledger, rows: dict[Key, Row]) -> list[str]:
             problems.append(f"{name}: acknowledged, but not in the database")
             continue
         expected_version = ledger.base.get(key, 0) + ledger.writes[key] + ledger.cascades[key]
-        if row.version != expected_version:
+        if key in ledger.cross:
+            told = max(s.version for s in ledger.seen[key]) if ledger.seen[key] else 0
+            if row.version < told:
+                problems.append(
+                    f"{name}: version {row.version} in the database, below version {told} "
+                    "an answer named"
+                )
+        elif row.version != expected_version:
             problems.append(
                 f"{name}: version {row.version} in the database, {expected_version} from the "
                 f"acknowledged writes ({ledger.writes[key]} writes, {ledger.cascades[key]} "
@@ -155,7 +186,9 @@ def compare(ledger: Ledger, rows: dict[Key, Row]) -> list[str]:
                 f"{name}: the answer for version {last.version} said deleted={last.deleted}, "
                 f"the database says deleted={row.deleted}"
             )
-        if key not in ledger.deleted:
+        if key in ledger.cross:
+            problems += _cross_deleted(name, ledger.cross[key], row, rows)
+        elif key not in ledger.deleted:
             problems.append(f"{name}: no client accounts for whether it is deleted")
         elif ledger.deleted[key] != row.deleted:
             problems.append(
@@ -163,6 +196,42 @@ def compare(ledger: Ledger, rows: dict[Key, Row]) -> list[str]:
                 f"deleted={ledger.deleted[key]}"
             )
     return problems
+
+
+def _cross_deleted(
+    name: str, removed: tuple[float, float] | None, row: Row, rows: dict[Key, Row]
+) -> list[str]:
+    """A cross-user link is deleted by its creator's DELETE, or with one of its ends."""
+    if removed is not None:
+        if not row.deleted:
+            return [f"{name}: its creator's DELETE was acknowledged, but it is live"]
+        at = row.deleted_at.timestamp() if row.deleted_at else None
+        if at is None or not removed[0] - CLOCK_SLACK <= at <= removed[1] + CLOCK_SLACK:
+            return [
+                f"{name}: deleted at {row.deleted_at}, not during its creator's DELETE "
+                f"({_when(removed[0])} to {_when(removed[1])})"
+            ]
+        return []
+    if not row.deleted:
+        return []  # a live link's ends: see invariants()
+    source, target = row.fields[0], row.fields[1]
+    ends = [rows.get(("tag", pk)) for pk in (source, target)]
+    if row.deleted_at is None or row.deleted_at not in {e.deleted_at for e in ends if e}:
+        return [
+            f"{name}: deleted at {row.deleted_at} though its creator did not delete it, and "
+            f"neither end was deleted then (tag {source}: "
+            f"{ends[0].deleted_at if ends[0] else 'missing'}, tag {target}: "
+            f"{ends[1].deleted_at if ends[1] else 'missing'})"
+        ]
+    return []
+
+
+#: Client and servers share the host's clock; this covers rounding only.
+CLOCK_SLACK = 0.002
+
+
+def _when(timestamp: float) -> str:
+    return datetime.datetime.fromtimestamp(timestamp, datetime.UTC).isoformat()
 
 
 def database_rows(document_id: int) -> dict[Key, Row]:
@@ -181,7 +250,9 @@ def database_rows(document_id: int) -> dict[Key, Row]:
             "decision": t.decision,
             "author": t.author.username,
         }
-        rows["tag", t.pk] = Row(t.version, fields_of("tag", data), t.deleted_at is not None)
+        rows["tag", t.pk] = Row(
+            t.version, fields_of("tag", data), t.deleted_at is not None, t.deleted_at
+        )
     links = Link.all_objects.filter(source__document_id=document_id).select_related("author")
     for ln in links:
         data = {
@@ -192,7 +263,13 @@ def database_rows(document_id: int) -> dict[Key, Row]:
             "note": ln.note,
             "author": ln.author.username,
         }
-        rows["link", ln.pk] = Row(ln.version, fields_of("link", data), ln.deleted_at is not None)
+        rows["link", ln.pk] = Row(
+            ln.version,
+            fields_of("link", data),
+            ln.deleted_at is not None,
+            ln.deleted_at,
+            ln.target_link_id,
+        )
     reviews = Review.all_objects.filter(tag__document_id=document_id).select_related("reviewer")
     for r in reviews:
         data = {
@@ -201,20 +278,28 @@ def database_rows(document_id: int) -> dict[Key, Row]:
             "verdict": r.verdict,
             "comment": r.comment,
         }
-        rows["review", r.pk] = Row(r.version, fields_of("review", data), r.deleted_at is not None)
+        rows["review", r.pk] = Row(
+            r.version, fields_of("review", data), r.deleted_at is not None, r.deleted_at
+        )
     return rows
 
 
-def invariants(document_id: int) -> list[str]:
-    """Rules across rows the ledger does not cover: no live link has a deleted end."""
-    from django.db.models import Q
-
-    from claims.models import Link
-
-    dangling = Link.objects.filter(source__document_id=document_id).filter(
-        Q(source__deleted_at__isnull=False) | Q(target__deleted_at__isnull=False)
-    )
-    return [
-        f"link {pk}: live, but one of its tags is deleted"
-        for pk in dangling.values_list("pk", flat=True)
-    ]
+def invariants(rows: dict[Key, Row]) -> list[str]:
+    """Rules across rows, for every link: a live link has live ends (tags and target link)."""
+    problems = []
+    for (entity, pk), row in sorted(rows.items()):
+        if entity != "link" or row.deleted:
+            continue
+        source, target = row.fields[0], row.fields[1]
+        ends = [("tag", source), ("tag", target), ("link", row.target_link)]
+        for end in ends:
+            if end[1] is None:
+                continue
+            if end not in rows:
+                problems.append(f"link {pk}: live, but its {end[0]} {end[1]} is missing")
+            elif rows[end].deleted:
+                problems.append(
+                    f"link {pk}: live, but its {end[0]} {end[1]} is deleted "
+                    f"(since {rows[end].deleted_at})"
+                )
+    return problems

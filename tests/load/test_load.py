@@ -2,8 +2,10 @@
 
 Clients of eight users (an owner, a curator, six annotators; two clients each) create, edit
 (If-Match), delete and restore tags, links and reviews on the seed op-ed, aiming often at the
-same "hot" tags. Passes only if no answer is a 5xx, none hangs, every 4xx is an expected kind
-(counted), and the database then holds exactly what the clients were told (ledger.py). Run
+same "hot" tags, and linking their tags to other users' tags as those are being deleted. Passes
+only if no answer is a 5xx, none hangs, every 4xx is an expected kind (counted), the database
+then holds exactly what the clients were told (ledger.py; cross-user links within bounds), and
+no live link has a deleted end. Run
 once against one server, and once against two servers on one database and one shared cache,
 the clients alternating between them; that run also shows a session and a rate limit holding
 across servers.
@@ -172,7 +174,7 @@ def run_and_check(scene: dict, servers: list[str], title: str) -> None:
         run.ledger.baseline(("tag", tag.pk), tag.version, data)
 
     rows = database_rows(scene["document"].pk)
-    problems = run.stats.problems + compare(run.ledger, rows) + invariants(scene["document"].pk)
+    problems = run.stats.problems + compare(run.ledger, rows) + invariants(rows)
     # Errors no answer showed (a worker killed for a timeout, an error after the response).
     log = server_log(scene["logs"], limit=10**7)
     problems += [
@@ -181,6 +183,11 @@ def run_and_check(scene: dict, servers: list[str], title: str) -> None:
         if re.search(r"Traceback|Internal Server Error|WORKER TIMEOUT|\[CRITICAL\]|\[ERROR\]", line)
     ]
     checked = Counter(entity for entity, _ in rows)
+    cross = {key: rows[key] for key in run.ledger.cross if key in rows}
+    checked["cross-user link"] = len(cross)
+    checked["cascade-deleted cross-user link"] = sum(
+        row.deleted and run.ledger.cross[key] is None for key, row in cross.items()
+    )
     report = summary(title, run, checked)
     REPORTS.append(report)
     print(report)  # also under -rA / -s; the terminal summary shows it in every case
@@ -193,6 +200,9 @@ def run_and_check(scene: dict, servers: list[str], title: str) -> None:
     assert run.stats.kinds["412", "stale-version"] > 0
     assert run.stats.statuses[201] > 0
     assert run.stats.statuses[204] > 0
+    # Cross-user links were made, and some went with an end another client deleted.
+    assert checked["cross-user link"] > 0
+    assert checked["cascade-deleted cross-user link"] > 0
 
 
 def test_one_server(scene: dict) -> None:

@@ -8,9 +8,15 @@ the same row (the "hot" tags above all) race and the losers get 412.
 
 Every answer is checked as it comes: a 5xx, a timeout or a 4xx that is not one of the kinds
 named in ``EXPECTED`` is a problem; the expected ones are counted. Only the client that
-created a row deletes or restores it, and links join only its own tags, so the cascades of a
-tag's delete and restore stay within one client's view and its ledger is exact (see
+created a row deletes or restores it, and most links join only its own tags, so the cascades of
+a tag's delete and restore stay within one client's view and its ledger is exact (see
 ``ledger.py``).
+
+The other links are **cross-user**: from a client's own tag to another user's, often made the
+moment that user's client announces it is deleting the tag (``World.announce``), so the link's
+INSERT and the delete's cascade run side by side on the server; or restored, or their source
+tag deleted, while the other end is being deleted or restored. Their ledger is looser, and the
+invariant (no live link on a deleted end) is what catches a lost race.
 """
 
 import http.client
@@ -97,6 +103,8 @@ class World:
         self.paragraphs = paragraphs
         self.hot = hot
         self.events = itertools.count(1)
+        self.changes = threading.Condition(self.lock)
+        self.change: tuple[int, str, Key, str] = (0, "", ("tag", 0), "")  # seq, what, key, user
 
     def add(self, key: Key, info: Info) -> None:
         with self.lock:
@@ -114,6 +122,21 @@ class World:
     def info(self, key: Key) -> Info:
         with self.lock:
             return self.rows[key]
+
+    def announce(self, what: str, key: Key, owner: str) -> None:
+        """A client is about to delete or restore one of its tags: wake the waiting linkers."""
+        with self.changes:
+            self.change = (self.change[0] + 1, what, key, owner)
+            self.changes.notify_all()
+
+    def next_change(self, username: str, timeout: float) -> tuple[str, Key] | None:
+        """Wait for the next announced delete or restore of another user's tag."""
+        with self.changes:
+            since = self.change[0]
+            news = self.changes.wait_for(
+                lambda: self.change[0] > since and self.change[3] != username, max(timeout, 0)
+            )
+            return (self.change[1], self.change[2]) if news else None
 
     def pick(self, rng: random.Random, entity: str, ok, hot: float = 0.0) -> Key | None:
         """A random row of ``entity`` that ``ok(key, info)`` accepts (the hot ones first)."""
@@ -161,6 +184,7 @@ class OwnRow:
     source: int | None = None  # links
     target: int | None = None
     relation: str = ""
+    cross: bool = False  # a link to another user's tag: ``deleted`` is only what *we* did
 
 
 class Client(threading.Thread):
@@ -184,6 +208,7 @@ class Client(threading.Thread):
         self.stats = Stats()
         self.own: dict[Key, OwnRow] = {}
         self.turn = number  # which server the next request goes to
+        self.cross_made: set[tuple[int, int, str]] = set()  # never made twice: no clash
         self.seq = 0
         self.curator = role in CURATORS
 
@@ -252,6 +277,7 @@ class Client(threading.Thread):
             (self.delete_tag, 6),
             (self.restore_tag, 4),
             (self.create_link, 8),
+            (self.cross_link, 6),
             (self.patch_link, 6),
             (self.delete_link, 3),
             (self.restore_link, 2),
@@ -282,8 +308,11 @@ class Client(threading.Thread):
     def created(self, key: Key, answer: Answer, owner: str, **own) -> None:
         data = answer.data
         self.ledger.write(key, data["version"], data, deleted=False)
-        self.ledger.set_deleted(key, False)
         self.own[key] = OwnRow(**own)
+        if self.own[key].cross:
+            self.ledger.cross_link(key)
+        else:
+            self.ledger.set_deleted(key, False)
         self.world.add(key, Info(data["version"], owner, self.number, tag=data.get("tag")))
 
     def written(self, key: Key, answer: Answer, *, deleted: bool) -> None:
@@ -306,7 +335,7 @@ class Client(threading.Thread):
         entity, pk = key
         answer = self.call("GET", f"/api/{entity}s/{pk}/")
         own = self.mine(key)
-        may_be_gone = entity == "review" or own is None or own.deleted
+        may_be_gone = entity == "review" or own is None or own.deleted or own.cross
         kinds = ("gone",) if may_be_gone else ()
         if self.expect(f"GET {entity} {pk}", answer, (200,), *kinds) == "ok":
             self.ledger.observe(key, answer.data["version"], answer.data)
@@ -372,11 +401,12 @@ class Client(threading.Thread):
         elif result == "stale-version":
             self.on_stale(key, answer)
 
-    def delete_tag(self) -> None:
+    def delete_tag(self, key: Key | None = None) -> None:
         live = self.own_rows("tag", deleted=False)
         if not live:
             return
-        key = self.rng.choice(live)
+        key = key or self.rng.choice(live)
+        self.world.announce("delete", key, self.username)
         answer = self.call("DELETE", f"/api/tags/{key[1]}/", version_of=key)
         result = self.expect("delete tag", answer, (204,), "stale-version", "cascade-conflict")
         if result == "stale-version":
@@ -388,7 +418,9 @@ class Client(threading.Thread):
         self.own[key] = OwnRow(deleted=True, event=event)
         self.ledger.set_deleted(key, True)
         for link_key, link in self.own.items():
-            if link_key[0] == "link" and not link.deleted and key[1] in (link.source, link.target):
+            if link_key[0] != "link" or link.cross:  # cross: another client may restore it
+                continue
+            if not link.deleted and key[1] in (link.source, link.target):
                 link.deleted, link.event = True, event
                 self.cascaded(link_key, deleted=True)
 
@@ -403,6 +435,7 @@ class Client(threading.Thread):
         if not deleted:
             return
         key = self.rng.choice(deleted)
+        self.world.announce("restore", key, self.username)
         answer = self.call("POST", f"/api/tags/{key[1]}/restore/", version_of=key)
         kinds = ("stale-version", "restore-duplicate", "duplicate-race")
         result = self.expect("restore tag", answer, (200,), *kinds)
@@ -415,7 +448,7 @@ class Client(threading.Thread):
         event = self.own[key].event
         self.own[key] = OwnRow()
         for link_key, link in self.own.items():
-            if link_key[0] != "link" or not link.deleted or link.event != event:
+            if link_key[0] != "link" or link.cross or not link.deleted or link.event != event:
                 continue
             if key[1] not in (link.source, link.target):
                 continue
@@ -439,7 +472,7 @@ class Client(threading.Thread):
         existing = [
             row
             for k, row in self.own.items()
-            if k[0] == "link" and not row.deleted and row.source is not None
+            if k[0] == "link" and not row.deleted and not row.cross and row.source is not None
         ]
         if existing and self.rng.random() < 0.1:  # the same link again: refused as a duplicate
             row = self.rng.choice(existing)
@@ -464,7 +497,8 @@ class Client(threading.Thread):
         # A group of its own: joining another link's group would need the same target.
         body = self.rng.choice([{"note": self.note()}, {"note": "", "group": f"g{key[1]}"}])
         answer = self.call("PATCH", f"/api/links/{key[1]}/", body, version_of=key)
-        kinds = ["stale-version"] + (["gone"] if self.mine(key) is None else [])
+        own = self.mine(key)
+        kinds = ["stale-version"] + (["gone"] if own is None or own.cross else [])
         result = self.expect("patch link", answer, (200,), *kinds)
         if result == "ok":
             self.written(key, answer, deleted=False)
@@ -476,35 +510,110 @@ class Client(threading.Thread):
         if not live:
             return
         key = self.rng.choice(live)
+        row = self.own[key]
+        started = time.time()
         answer = self.call("DELETE", f"/api/links/{key[1]}/", version_of=key)
-        result = self.expect("delete link", answer, (204,), "stale-version")
+        window = (started, time.time())
+        kinds = ("stale-version", "gone") if row.cross else ("stale-version",)
+        result = self.expect("delete link", answer, (204,), *kinds)
         if result == "stale-version":
             self.on_stale(key, answer)
         elif result == "ok":
             self.written(key, answer, deleted=True)
-            row = self.own[key]
             row.deleted, row.event = True, next(self.world.events)
-            self.ledger.set_deleted(key, True)
+            if row.cross:
+                self.ledger.cross_link(key, window)
+            else:
+                self.ledger.set_deleted(key, True)
 
     def restore_link(self) -> None:
         candidates = [
             k
             for k in self.own_rows("link", deleted=True)
             if not self.own["tag", self.own[k].source].deleted
-            and not self.own["tag", self.own[k].target].deleted
+            and (self.own[k].cross or not self.own["tag", self.own[k].target].deleted)
         ]
-        if not candidates:
-            return
-        key = self.rng.choice(candidates)
+        if candidates:
+            self.restore_link_of(self.rng.choice(candidates))
+
+    def restore_link_of(self, key: Key) -> None:
         row = self.own[key]
         answer = self.call("POST", f"/api/links/{key[1]}/restore/", version_of=key)
-        result = self.expect("restore link", answer, (200,), "stale-version", "restore-duplicate")
+        # A cross-user link's target may be deleted (the restore waits for its restore).
+        kinds = ("stale-version", "restore-duplicate") + (("restore-blocked",) if row.cross else ())
+        result = self.expect("restore link", answer, (200,), *kinds)
         if result == "stale-version":
             self.on_stale(key, answer)
         elif result == "ok":
             self.written(key, answer, deleted=False)
             row.deleted, row.event = False, None
-            self.ledger.set_deleted(key, False)
+            if row.cross:
+                self.ledger.cross_link(key)
+            else:
+                self.ledger.set_deleted(key, False)
+
+    # --- cross-user links ------------------------------------------------------------------
+
+    def cross_link(self) -> None:
+        """Link one of our tags to another user's, often as that user deletes or restores it.
+
+        On an announced delete of tag T: link to T (or restore our deleted link to T), racing
+        the delete's cascade. On an announced restore of T: delete our tag that a link joins to
+        T, racing the restore of that link. Else: link to any other user's tag (hot ones too).
+        """
+        sources = [k[1] for k in self.own_rows("tag", deleted=False)]
+        if not sources:
+            return
+        if self.rng.random() < 0.3:
+            key = self.world.pick(
+                self.rng,
+                "tag",
+                lambda k, info: info.owner != self.username and not info.deleted,
+                hot=0.3,
+            )
+            if key is not None:
+                self.make_cross_link(sources, key[1])
+            return
+        change = self.world.next_change(self.username, min(1.0, self.stop_at - time.monotonic()))
+        if change is None:
+            return
+        what, (_, target) = change
+        ours = [
+            (k, row)
+            for k, row in self.own.items()
+            if row.cross and row.target == target and not self.own["tag", row.source].deleted
+        ]
+        if what == "restore":
+            if ours:
+                self.delete_tag(("tag", self.rng.choice(ours)[1].source))
+            return
+        removed = [k for k, row in ours if row.deleted]
+        if removed and self.rng.random() < 0.4:
+            self.restore_link_of(self.rng.choice(removed))
+        else:
+            self.make_cross_link(sources, target)
+
+    def make_cross_link(self, sources: list[int], target: int) -> None:
+        relation = self.rng.choice(["supports", "attacks"])
+        fresh = [s for s in sources if (s, target, relation) not in self.cross_made]
+        if not fresh:
+            return
+        source = self.rng.choice(fresh)
+        body = {"source": source, "target": target, "relation": relation, "note": self.note()}
+        answer = self.call("POST", "/api/links/", body)
+        # The target may be deleted by now, or while the link is being made.
+        if self.expect("create cross-user link", answer, (201,), "target-gone") == "ok":
+            self.cross_made.add((source, target, relation))
+            key = ("link", answer.data["id"])
+            self.created(
+                key,
+                answer,
+                self.username,
+                source=source,
+                target=target,
+                relation=relation,
+                cross=True,
+            )
 
     # --- reviews ---------------------------------------------------------------------------
 
