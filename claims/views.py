@@ -168,7 +168,15 @@ class ContributionViewSet(viewsets.ModelViewSet):
         return get_object_or_404(self.restorable(), pk=self.kwargs["pk"])
 
     def reload(self, instance):
-        return self.get_queryset().get(pk=instance.pk)
+        """Read the item back as lists show it, with its derived fields.
+
+        Someone may delete it (or its tag) between this request's commit and this read; the
+        write still succeeded, so the answer is the item as written, never a 500.
+        """
+        return self.get_queryset().filter(pk=instance.pk).first() or self.as_written(instance)
+
+    def as_written(self, instance):
+        return instance
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -215,6 +223,11 @@ class TagViewSet(ContributionViewSet):
 
     def restorable(self):
         return selectors.tag_for_restore(self.request.user)
+
+    def as_written(self, instance):
+        # Its review counts and status, which a bare instance lacks, are read with it.
+        found = selectors.with_review_counts(self.restorable()).filter(pk=instance.pk).first()
+        return found or instance
 
     def create_service(self, *, actor, **data):
         if data.get("paragraph") is None:

@@ -450,3 +450,42 @@ def test_deleting_the_target_of_a_link_being_made_waits_and_takes_the_link_along
     assert outcome == [None], outcome
     assert stored(Tag, target.pk).deleted_at is not None
     assert stored(Link, link.pk).deleted_at == stored(Tag, target.pk).deleted_at
+
+
+# --- Deleted the moment after it was written -------------------------------------------------
+
+
+def test_a_review_whose_tag_is_deleted_right_after_it_was_saved_is_still_a_201(
+    members, tag, client_for, monkeypatch
+):
+    submit = services.review_submit
+
+    def then_tag_deleted(**kwargs):
+        review = submit(**kwargs)
+        services.tag_delete(actor=members["owner"], tag=stored(Tag, tag.pk))
+        return review
+
+    monkeypatch.setattr(services, "review_submit", then_tag_deleted)
+    response = client_for(members["curator"]).post(
+        "/api/reviews/", {"tag": tag.pk, "verdict": "agree"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["verdict"] == "agree"
+    assert Review.all_objects.filter(pk=response.json()["id"]).exists()
+
+
+def test_a_tag_deleted_right_after_its_edit_answers_with_the_edit(
+    members, tag, annotator, monkeypatch
+):
+    update = services.tag_update
+
+    def then_deleted(**kwargs):
+        updated = update(**kwargs)
+        services.tag_delete(actor=members["owner"], tag=stored(Tag, tag.pk))
+        return updated
+
+    monkeypatch.setattr(services, "tag_update", then_deleted)
+    ReviewFactory(tag=tag, reviewer=members["curator"], verdict="agree")
+    response = annotator.patch(f"/api/tags/{tag.pk}/", {"kind": "evidence"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["kind"], response.json()["agree"]) == ("evidence", 1)
