@@ -1,5 +1,6 @@
 """Optimistic concurrency: versions, ETags, If-Match, 412, and a real race of two writers."""
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -275,31 +276,22 @@ def race(monkeypatch, writers: list[Callable[[], object]]) -> list[object]:
         barrier.wait()
 
     monkeypatch.setattr(services, "_check_version", check_then_wait)
-    results: list[object] = [None] * len(writers)
-
-    def run(i: int) -> None:
-        try:
-            results[i] = writers[i]()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return _in_threads(writers, contextlib.nullcontext)
 
 
 def _take_turns(writers: list[Callable[[], object]]) -> list[object]:
     # The in-memory test database answers a second writer "table is locked" at once instead
     # of letting it wait as a database file does, so the turns are taken here.
     turns = threading.Lock()
+    return _in_threads(writers, lambda: turns)
+
+
+def _in_threads(writers: list[Callable[[], object]], guard) -> list[object]:
+    """Run each writer in a thread of its own (its own connection), inside ``guard()``."""
     results: list[object] = [None] * len(writers)
 
     def run(i: int) -> None:
-        with turns:
+        with guard():
             try:
                 results[i] = writers[i]()
             finally:
