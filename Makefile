@@ -38,7 +38,7 @@ test: install browser node_modules
 	$(VENV)/bin/pytest
 
 test-fast: install node_modules
-	$(VENV)/bin/pytest -m "not e2e"
+	$(VENV)/bin/pytest -m "not e2e and not load"
 
 lint: install
 	$(VENV)/bin/ruff check .
