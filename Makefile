@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install browser run test test-fast lint format bench bench-smoke clean
+.PHONY: install browser run test test-fast load lint format bench bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,11 @@ test: install browser node_modules
 
 test-fast: install node_modules
 	$(VENV)/bin/pytest -m "not e2e and not load"
+
+# The load test alone; it needs PostgreSQL, e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/claim_annotator LOAD_SECONDS=20 make load
+load: install
+	$(VENV)/bin/pytest -m load tests/load
 
 lint: install
 	$(VENV)/bin/ruff check .
