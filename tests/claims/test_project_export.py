@@ -274,3 +274,96 @@ def test_json_text_is_the_standard_library_text(value, level):
     nested = json_text(value, level=level)
     assert json.loads(nested) == value
     assert nested == standard.replace("\n", "\n" + "  " * level)
+
+
+# --- Streaming gives the text of the whole file, for any mix of documents --------------------
+
+
+def _documents(draw_titles: list[str], kinds: list[int]) -> list:
+    from tests.claims.test_export_formats import make_map_snapshot, make_snapshot
+
+    documents = []
+    for number, (title, kind) in enumerate(zip(draw_titles, kinds, strict=True), start=1):
+        page = f"https://claims.example/documents/{number}/"
+        make = (make_snapshot, make_map_snapshot, make_snapshot)[kind]
+        changes = {"id": number, "title": title, "page_url": page}
+        if kind == 2:
+            changes |= {"tags": (), "links": (), "reviews": ()}
+        documents.append(make(**changes))
+    return documents
+
+
+def _project(documents: list, name: str):
+    from claims.snapshot import ProjectSnapshot
+
+    return ProjectSnapshot(
+        id=9,
+        name=name,
+        slug="p",
+        tag_count=sum(len(d.tags) for d in documents),
+        documents=iter(documents),
+        api_url="https://claims.example/api/",
+    )
+
+
+TITLES = st.text(max_size=30) | st.sampled_from(['"items": []', "a\nb", "🧵 第二", "]\n}"])
+
+
+@given(
+    titles=st.lists(TITLES, max_size=4),
+    kinds=st.lists(st.integers(0, 2), min_size=4, max_size=4),
+    name=TITLES,
+)
+def test_streamed_project_files_are_the_whole_files(titles, kinds, name):
+    documents = _documents(titles, kinds[: len(titles)])
+    chunks = {
+        fmt: "".join(e.project_chunks(_project(documents, name)))
+        for fmt, e in PROJECT_EXPORTERS.items()
+    }
+
+    whole_json = {
+        "format": PROJECT_FORMAT_NAME,
+        "version": 1,
+        "project": {"name": name, "slug": "p"},
+        "documents": [snapshot_as_dict(d) for d in documents],
+    }
+    assert chunks["json"] == json_text(whole_json) + "\n"
+
+    items = [
+        annotation(t, api_url=d.api_url, page_url=d.page_url) for d in documents for t in d.tags
+    ]
+    collection_id = "https://claims.example/api/projects/9/export/?format=w3c"
+    whole_w3c = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": name,
+        "total": len(items),
+    }
+    if items:
+        whole_w3c["first"] = {
+            "id": f"{collection_id}#page-1",
+            "type": "AnnotationPage",
+            "partOf": {"id": collection_id, "label": name, "total": len(items)},
+            "startIndex": 0,
+            "items": items,
+        }
+    assert chunks["w3c"] == json_text(whole_w3c) + "\n"
+
+    nodes, edges = [], []
+    for d in documents:
+        graph = aif_graph(d, first_node=len(nodes) + 1, first_edge=len(edges) + 1)
+        nodes += graph["nodes"]
+        edges += graph["edges"]
+    whole_aif = {"nodes": nodes, "edges": edges, "locutions": []}
+    assert chunks["aif"] == json_text(whole_aif) + "\n"
+
+
+def test_a_count_that_disagrees_with_the_rows_stops_the_w3c_export():
+    from dataclasses import replace
+
+    from tests.claims.test_export_formats import make_snapshot
+
+    project = replace(_project([make_snapshot()], "p"), tag_count=99)
+    with pytest.raises(RuntimeError, match="Counted 99 tags but wrote 3"):
+        "".join(PROJECT_EXPORTERS["w3c"].project_chunks(project))
