@@ -117,10 +117,18 @@ def tag_for_restore(user: User) -> QuerySet[Tag]:
     )
 
 
-def links_for(user: User) -> QuerySet[Link]:
-    return _visible(Link.objects.all(), user, "source__document").select_related(
-        "author", "source__document"
-    )
+def links_for(user: User, *, deleted: bool = False) -> QuerySet[Link]:
+    """Live links the user may see, or (``deleted=True``) deleted ones where they curate."""
+    if deleted:
+        qs = _visible(
+            Link.all_objects.filter(deleted_at__isnull=False),
+            user,
+            "source__document",
+            CURATING_ROLES,
+        ).select_related("deleted_by")
+    else:
+        qs = _visible(Link.objects.all(), user, "source__document")
+    return qs.select_related("author", "source__document")
 
 
 def link_for_restore(user: User) -> QuerySet[Link]:

@@ -197,6 +197,10 @@ class LinkSerializer(StrictInputMixin, serializers.ModelSerializer):
     )
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
     document = serializers.IntegerField(source="source.document_id", read_only=True)
+    # Who deleted it (null while live, and once that user is deleted): the deleted view.
+    deleted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Link
@@ -213,6 +217,7 @@ class LinkSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "deleted_at",
+            "deleted_by",
             "version",
         ]
         read_only_fields = ["id", "created_at", "updated_at", "deleted_at", "version"]

@@ -63,6 +63,13 @@ _DELETED_PARAM = OpenApiParameter(
     description="true: list deleted tags instead (in projects where you are a curator or owner).",
 )
 
+_DELETED_LINKS_PARAM = OpenApiParameter(
+    "deleted",
+    OpenApiTypes.BOOL,
+    description="true: list deleted links instead (in projects where you are a curator or "
+    "owner), those deleted along with a tag included.",
+)
+
 
 def etag(entity: str, pk: int, version: int) -> str:
     """Return the strong validator of one version of a tag, link or review."""
@@ -314,6 +321,7 @@ class TagViewSet(ContributionViewSet):
         return Response(DiscussionSerializer(data).data)
 
 
+@extend_schema_view(list=extend_schema(parameters=[_DELETED_LINKS_PARAM]))
 class LinkViewSet(ContributionViewSet):
     """Edges of the argument map: a tag supports or attacks another tag of the same document."""
 
@@ -321,7 +329,8 @@ class LinkViewSet(ContributionViewSet):
     filterset_class = LinkFilter
 
     def get_queryset(self):
-        return selectors.links_for(self.request.user)
+        deleted = self.request.query_params.get("deleted") == "true" and self.action == "list"
+        return selectors.links_for(self.request.user, deleted=deleted)
 
     def restorable(self):
         return selectors.link_for_restore(self.request.user)
