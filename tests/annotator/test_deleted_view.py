@@ -26,7 +26,8 @@ def test_only_curators_and_owners_get_the_deleted_tags_view(document, members, r
     html = signed_in(members[role]).get(f"/documents/{document.pk}/").content.decode()
     assert ('id="deleted-open"' in html) is shown
     assert ('id="deleted-section"' in html) is shown
-    assert ("Deleted tags" in html) is shown
+    assert ("Deleted tags and links" in html) is shown
+    assert ('id="deleted-links"' in html) is shown
     # The page's script (and the history module it imports) is there for everyone.
     assert "annotator/document.js" in html
 

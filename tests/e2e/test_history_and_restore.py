@@ -1,6 +1,7 @@
 """Nothing lost, in a real Chromium: a curator finds deleted tags, restores them with their
-links, reads a tag's history; stale and forbidden restores are told in plain words; annotators
-and viewers get no deleted view."""
+links, reads a tag's history; finds a link deleted on its own and restores it, or reads why it
+cannot come back yet; stale and forbidden restores are told in plain words; annotators and
+viewers get no deleted view."""
 
 import re
 
@@ -10,7 +11,14 @@ from playwright.sync_api import Page, expect
 
 from annotator.models import Membership
 from claims.models import Link, Tag
-from claims.services import link_create, tag_create, tag_delete, tag_restore, tag_update
+from claims.services import (
+    link_create,
+    link_delete,
+    tag_create,
+    tag_delete,
+    tag_restore,
+    tag_update,
+)
 from tests.e2e.pages import open_document, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -210,3 +218,126 @@ def test_deleted_view_and_history_at_phone_width(page: Page, seed, member_of):
     assert box["x"] + box["width"] <= 360
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_curator_finds_a_link_deleted_on_its_own_and_restores_it(page: Page, seed, member_of):
+    member_of("annotator", "ana")
+    claim, _evidence, link = make_tags(seed, user("ana"))
+    sign_in(page, *member_of("curator", "cora"))
+    open_document(page, seed.pk)
+    expect(page.locator("body")).to_have_attribute("data-links-ready", "true")
+
+    # Delete the link on its own, from the claim's details; both tags stay.
+    page.locator("#p-0 mark.hl").first.click()
+    details = page.locator("#details")
+    details.locator(".link-item").get_by_role("button", name="Delete link").click()
+    expect(details.locator(".card-links")).to_contain_text("No links yet.")
+    assert Link.all_objects.get(pk=link.pk).deleted_at is not None
+    page.keyboard.press("Escape")
+    expect(details).to_be_hidden()
+
+    # The deleted view lists it, with the keyboard: source → relation → target, who and when.
+    toggle = page.locator("#deleted-open")
+    expect(toggle).to_have_text("Deleted tags and links")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#deleted-summary")).to_have_text("No deleted tags in this document.")
+    entry = page.locator("#deleted-links > li")
+    expect(entry).to_have_count(1)
+    expect(entry.locator(".deleted-head")).to_have_text(f"“{EVIDENCE}” → supports → “{CLAIM}”")
+    expect(entry.locator(".deleted-meta")).to_contain_text(
+        re.compile(r"by ana · deleted .+ by cora")
+    )
+    expect(page.locator("#deleted-links-summary")).to_have_text(
+        "1 deleted link, the most recently deleted first."
+    )
+    screenshot(page, "document-deleted-links")
+
+    # Its history is there too.
+    entry.get_by_role("button", name="History of this link").click()
+    expect(entry.locator(".history-entry")).to_have_count(2)
+    expect(entry.locator(".history-entry").nth(1)).to_contain_text("cora deleted it")
+
+    restore = entry.get_by_role("button", name="Restore")
+    expect(restore).to_be_enabled()
+    restore.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#deleted-links > li")).to_have_count(0)
+    expect(page.locator("#deleted-links-summary")).to_have_text(
+        "No deleted links in this document."
+    )
+    expect(page.locator(".toast").last).to_contain_text(
+        f"Link restored: “{EVIDENCE}” supports “{CLAIM}”"
+    )
+    expect(toggle).to_be_focused()
+    assert Link.objects.get(pk=link.pk).deleted_at is None
+
+    # The page's link view has it again, without a reload.
+    page.locator("#p-0 mark.hl").first.click()
+    expect(details.locator(".card-links")).to_contain_text(f"supported by: “{EVIDENCE}”")
+    assert Tag.objects.get(pk=claim.pk)
+
+
+def test_a_link_whose_tag_is_deleted_says_why_it_cannot_come_back_yet(page: Page, seed, member_of):
+    member_of("annotator", "ana")
+    ana = user("ana")
+    claim, evidence, link = make_tags(seed, ana)
+    third = tag_create(
+        actor=ana, paragraph=seed.paragraphs.get(position=2), start=0, end=5, kind="evidence"
+    )
+    attack = link_create(actor=ana, source=third, target=claim, relation="attacks")
+    link_delete(actor=ana, link=link)  # on its own first ...
+    tag_delete(actor=ana, tag=claim)  # ... then its target, which takes ``attack`` along
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, *member_of("curator", "cora"))
+    open_document(page, seed.pk)
+    page.locator("#deleted-open").click()
+
+    alone = page.locator(f"#deleted-links > li[data-link='{link.pk}']")
+    along = page.locator(f"#deleted-links > li[data-link='{attack.pk}']")
+    expect(page.locator("#deleted-links > li")).to_have_count(2)
+    expect(alone.locator(".deleted-head")).to_contain_text(f"→ supports → “{CLAIM}” (deleted)")
+    expect(alone.locator(".deleted-reason")).to_have_text(
+        f"Its target tag “{CLAIM}” is deleted: restore that tag first, then this link."
+    )
+    expect(alone.get_by_role("button", name="Restore")).to_be_disabled()
+    expect(along.locator(".deleted-reason")).to_have_text(
+        f"Deleted along with the tag “{CLAIM}”: restoring that tag brings this link back."
+    )
+    expect(along.get_by_role("button", name="Restore")).to_be_disabled()
+    # The reason is read with the button.
+    described = alone.get_by_role("button", name="Restore").get_attribute("aria-describedby")
+    assert f"deleted-link-reason-{link.pk}" in described.split()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    alone.scroll_into_view_if_needed()
+    screenshot(page, "document-deleted-link-blocked-phone")
+
+    # "Go to the deleted tag" leads to the tag's Restore; restoring it brings back the link
+    # deleted along with it, and makes the other one restorable.
+    alone.get_by_role("button", name="Go to the deleted tag").click()
+    tag_restore_button = page.locator(f"#deleted-list li[data-tag='{claim.pk}']").get_by_role(
+        "button", name="Restore"
+    )
+    expect(tag_restore_button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#p-0 mark.hl.k-claim")).to_have_count(1)
+    expect(page.locator("#deleted-links > li")).to_have_count(1)
+    expect(alone.locator(".deleted-reason")).to_have_count(0)
+    assert Link.objects.get(pk=attack.pk).deleted_at is None
+    restore = alone.get_by_role("button", name="Restore")
+    expect(restore).to_be_enabled()
+    restore.scroll_into_view_if_needed()
+    expect(restore).to_be_in_viewport()
+
+    # Deleted meanwhile by someone else: the server's 409 is told, and the entry says why.
+    tag_delete(actor=ana, tag=Tag.objects.get(pk=evidence.pk))
+    restore.click()
+    expect(page.locator(".toast-error").last).to_contain_text(
+        "The link was not restored. Restore the deleted tag first"
+    )
+    expect(alone.locator(".deleted-reason")).to_have_text(
+        f"Its source tag “{EVIDENCE}” is deleted: restore that tag first, then this link."
+    )
+    expect(alone.locator(".deleted-reason")).to_be_focused()
+    assert Link.all_objects.get(pk=link.pk).deleted_at is not None
