@@ -1318,20 +1318,21 @@ async function reloadDeletedLinks() {
   renderDeletedLinks();
 }
 
-function renderDeletedSummary() {
-  const n = deletedList.children.length;
-  deletedSummary.textContent =
+/** Say how many deleted items ("tag" or "link") a list shows. */
+function countDeleted(list, summary, noun) {
+  const n = list.children.length;
+  summary.textContent =
     n === 0
-      ? "No deleted tags in this document."
-      : `${n} deleted ${n === 1 ? "tag" : "tags"}, the most recently deleted first.`;
+      ? `No deleted ${noun}s in this document.`
+      : `${n} deleted ${n === 1 ? noun : `${noun}s`}, the most recently deleted first.`;
+}
+
+function renderDeletedSummary() {
+  countDeleted(deletedList, deletedSummary, "tag");
 }
 
 function renderDeletedLinksSummary() {
-  const n = deletedLinksList.children.length;
-  deletedLinksSummary.textContent =
-    n === 0
-      ? "No deleted links in this document."
-      : `${n} deleted ${n === 1 ? "link" : "links"}, the most recently deleted first.`;
+  countDeleted(deletedLinksList, deletedLinksSummary, "link");
 }
 
 /** Redraw the deleted links; focus stays on the entry it was in, if that is still listed. */
