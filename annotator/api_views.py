@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from annotator import selectors, services
+from annotator.filters import DocumentFilter, ParagraphFilter
 from annotator.paragraphs import split_plain_text
 from annotator.permissions import IsDocumentCurator, IsProjectOwner
 from annotator.serializers import (
@@ -122,7 +123,7 @@ class DocumentViewSet(viewsets.ModelViewSet):
     """Documents of your projects; the detail includes the paragraphs."""
 
     permission_classes = [IsAuthenticated, IsDocumentCurator]
-    filterset_fields = ["project"]
+    filterset_class = DocumentFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -171,7 +172,7 @@ class ParagraphViewSet(
 
     serializer_class = ParagraphSerializer
     permission_classes = [IsAuthenticated, IsDocumentCurator]
-    filterset_fields = ["document"]
+    filterset_class = ParagraphFilter
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):

@@ -1,19 +1,10 @@
+"""Filters of the tag, link and review lists; references are plain ids (see annotator.filters),
+so they also find deleted tags and links in ``?deleted=true`` lists."""
+
 import django_filters
-from django import forms
 
+from annotator.filters import IdFilter
 from claims.models import Link, Relation, Review, Tag, TagKind, TagStatus, Verdict
-
-#: Ids are 64-bit integers; SQLite cannot even compare with a larger number (a 500, not a 400).
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An id: a whole number within the database's range, else a 400 naming the parameter."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
 
 
 class TagFilter(django_filters.FilterSet):
@@ -33,6 +24,9 @@ class TagFilter(django_filters.FilterSet):
 
 class LinkFilter(django_filters.FilterSet):
     document = IdFilter(field_name="source__document_id")
+    source = IdFilter(field_name="source_id")
+    target = IdFilter(field_name="target_id")
+    target_link = IdFilter(field_name="target_link_id")
     relation = django_filters.ChoiceFilter(choices=Relation.choices)
     author = django_filters.CharFilter(field_name="author__username", help_text="Username.")
 
@@ -43,6 +37,7 @@ class LinkFilter(django_filters.FilterSet):
 
 class ReviewFilter(django_filters.FilterSet):
     document = IdFilter(field_name="tag__document_id")
+    tag = IdFilter(field_name="tag_id")
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
     reviewer = django_filters.CharFilter(field_name="reviewer__username", help_text="Username.")
 

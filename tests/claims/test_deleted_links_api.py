@@ -167,3 +167,14 @@ def test_deleted_links_list_query_count_does_not_grow_with_links(
     assert {r["deleted_by"] for r in response.json()["results"]} == (
         {"curator", "owner"} if count > 1 else {"curator"}
     )
+
+
+def test_deleted_links_filter_by_a_deleted_tag(document, members, client_for, ends):
+    link_create(actor=members["annotator"], source=ends[0], target=ends[1], relation="supports")
+    tag_delete(actor=members["curator"], tag=ends[1])
+    curator = client_for(members["curator"])
+    for parameter in ("target", "source"):
+        tag = ends[1] if parameter == "target" else ends[0]
+        response = curator.get(f"/api/links/?deleted=true&{parameter}={tag.pk}")
+        assert response.status_code == 200, response.content
+        assert [row["target"] for row in response.json()["results"]] == [ends[1].pk]

@@ -196,3 +196,29 @@ def test_references_to_its_objects_read_like_missing_ids(victim, outsider, url, 
     # The ids sent come back in the messages; apart from them nothing may differ.
     assert re.sub(r"\d+", "N", text_of(seen)) == re.sub(r"\d+", "N", text_of(expected))
     assert_no_secrets(seen, url)
+
+
+@pytest.mark.parametrize(
+    ("route", "parameter", "kind"),
+    [
+        ("/api/tags/", "document", "documents"),
+        ("/api/tags/", "paragraph", "paragraphs"),
+        ("/api/links/", "document", "documents"),
+        ("/api/links/", "source", "tags"),
+        ("/api/links/", "target", "tags"),
+        ("/api/links/", "target_link", "links"),
+        ("/api/reviews/", "document", "documents"),
+        ("/api/reviews/", "tag", "tags"),
+        ("/api/paragraphs/", "document", "documents"),
+        ("/api/documents/", "project", "projects"),
+    ],
+)
+def test_a_filter_by_id_answers_alike_for_a_foreign_and_a_missing_id(
+    victim, outsider, route, parameter, kind
+):
+    """Filtering by another project's id tells nothing, not even that the id exists."""
+    real = outsider.get(f"{route}?{parameter}={victim['ids'][kind]}")
+    missing = outsider.get(f"{route}?{parameter}={NOWHERE}")
+    assert (real.status_code, real.json()) == (missing.status_code, missing.json())
+    assert real.status_code == 200
+    assert real.json()["results"] == []
