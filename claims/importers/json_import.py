@@ -20,11 +20,12 @@ from typing import Any, ClassVar, TextIO
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from claims.exporters.json_export import FORMAT_NAME, FORMAT_VERSION
+from claims.importers.source_text import MAX_PROBLEMS, Problems
 from claims.models import CONTEXT_CHARS, Relation, TagKind, TagStatus, Verdict
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
 #: Stop collecting after this many problems; a file that bad needs fixing as a whole.
-MAX_ERRORS = 50
+MAX_ERRORS = MAX_PROBLEMS
 
 _NO_SUCH_TAG = "There is no tag with id {} in this file."
 _NO_SUCH_LINK = "There is no link with id {} in this file."
@@ -55,34 +56,14 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _Reader:
+class _Reader(Problems):
     """Checks fields one by one and collects what is wrong with them."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-        self.truncated = False
-
-    def error(self, where: str, message: str) -> None:
-        if where not in self.errors and len(self.errors) >= MAX_ERRORS:
-            self.truncated = True
-            return
-        self.errors.setdefault(where, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if not self.errors:
-            return
-        errors = dict(self.errors)
-        if self.truncated:
-            errors[NON_FIELD_ERRORS] = [
-                f"Only the first {MAX_ERRORS} problems are listed; fix them and try again."
-            ]
-        raise ValidationError(errors)
 
     def _get(self, obj: dict, key: str, where: str, default: Any) -> Any:
         if key in obj:
             return obj[key]
         if default is BAD:
-            self.error(where, "This field is missing.")
+            self.add(where, "This field is missing.")
         return default
 
     def text(
@@ -93,10 +74,10 @@ class _Reader:
         if value is BAD:
             return BAD
         if not isinstance(value, str):
-            self.error(where, f"This should be a string, not {_describe(value)}.")
+            self.add(where, f"This should be a string, not {_describe(value)}.")
             return BAD
         if not blank and not value.strip():
-            self.error(where, "This must not be blank.")
+            self.add(where, "This must not be blank.")
             return BAD
         return value
 
@@ -108,10 +89,10 @@ class _Reader:
         # bool is an int in Python, but true is not a position.
         if type(value) is not int:
             hint = f" {null_hint}" if value is None and null_hint else ""
-            self.error(where, f"This should be a whole number, not {_describe(value)}.{hint}")
+            self.add(where, f"This should be a whole number, not {_describe(value)}.{hint}")
             return BAD
         if value < 0:
-            self.error(where, f"This should be 0 or more, not {value}.")
+            self.add(where, f"This should be 0 or more, not {value}.")
             return BAD
         return value
 
@@ -125,7 +106,7 @@ class _Reader:
         """Return true/false (false when absent), or BAD."""
         value = obj.get(key, False)
         if not isinstance(value, bool):
-            self.error(where, f"This should be true or false, not {_describe(value)}.")
+            self.add(where, f"This should be true or false, not {_describe(value)}.")
             return BAD
         return value
 
@@ -134,7 +115,7 @@ class _Reader:
     ) -> Any:
         value = self.text(obj, key, where, default=default)
         if value is not BAD and value not in choices:
-            self.error(where, f"{value!r} is not one of: {', '.join(choices)}.")
+            self.add(where, f"{value!r} is not one of: {', '.join(choices)}.")
             return BAD
         return value
 
@@ -144,15 +125,15 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.error(where, f"This should be an ISO 8601 time, not {_describe(value)}.")
+            self.add(where, f"This should be an ISO 8601 time, not {_describe(value)}.")
             return BAD
         try:
             moment = datetime.datetime.fromisoformat(value)
         except ValueError:
-            self.error(where, f"{_clip(value)!r} is not an ISO 8601 time.")
+            self.add(where, f"{_clip(value)!r} is not an ISO 8601 time.")
             return BAD
         if moment.tzinfo is None:
-            self.error(where, f"{value!r} needs a time zone, as in 2024-05-01T09:30:00+00:00.")
+            self.add(where, f"{value!r} needs a time zone, as in 2024-05-01T09:30:00+00:00.")
             return BAD
         return moment
 
@@ -164,7 +145,7 @@ class _Reader:
         try:
             return datetime.date.fromisoformat(value)
         except (TypeError, ValueError):
-            self.error(where, f"{_clip(str(value))!r} is not a date such as 2024-05-01.")
+            self.add(where, f"{_clip(str(value))!r} is not a date such as 2024-05-01.")
             return BAD
 
     def rows(self, data: dict, key: str, *, required: bool = False) -> list[tuple[str, dict]]:
@@ -173,14 +154,14 @@ class _Reader:
         if value is BAD:
             return []
         if not isinstance(value, list):
-            self.error(key, f"This should be a list, not {_describe(value)}.")
+            self.add(key, f"This should be a list, not {_describe(value)}.")
             return []
         rows = []
         for i, row in enumerate(value):
             if isinstance(row, dict):
                 rows.append((f"{key}[{i}]", row))
             else:
-                self.error(f"{key}[{i}]", f"This should be an object, not {_describe(row)}.")
+                self.add(f"{key}[{i}]", f"This should be an object, not {_describe(row)}.")
         return rows
 
 
@@ -192,7 +173,7 @@ def _unique_ids(reader: _Reader, rows: list[tuple[str, dict]], what: str) -> dic
         if row_id is BAD:
             continue
         if row_id in seen:
-            reader.error(f"{place}.id", f"{what} id {row_id} is also used by {seen[row_id]}.")
+            reader.add(f"{place}.id", f"{what} id {row_id} is also used by {seen[row_id]}.")
         else:
             seen[row_id] = place
     return seen
@@ -272,7 +253,7 @@ class JsonImporter:
     def _document(self, reader: _Reader, data: dict) -> dict:
         doc = data.get("document")
         if not isinstance(doc, dict):
-            reader.error("document", f"This should be an object, not {_describe(doc)}.")
+            reader.add("document", f"This should be an object, not {_describe(doc)}.")
             return {}
         return {
             "title": reader.text(doc, "title", "document.title", blank=False),
@@ -285,23 +266,23 @@ class JsonImporter:
     def _paragraphs(self, reader: _Reader, data: dict) -> tuple[ParagraphRow, ...]:
         rows = reader.rows(data, "paragraphs", required=True)
         if data.get("paragraphs") == []:
-            reader.error("paragraphs", "A document needs at least one paragraph.")
+            reader.add("paragraphs", "A document needs at least one paragraph.")
         found: dict[int, str] = {}
         for place, row in rows:
             position = reader.integer(row, "position", f"{place}.position")
             text = reader.text(row, "text", f"{place}.text", blank=False)
             if text is not BAD and "\x00" in text:
-                reader.error(f"{place}.text", "The text holds a NUL character.")
+                reader.add(f"{place}.text", "The text holds a NUL character.")
                 text = BAD
             if position is BAD or text is BAD:
                 continue
             if position in found:
-                reader.error(f"{place}.position", f"Position {position} is used twice.")
+                reader.add(f"{place}.position", f"Position {position} is used twice.")
                 continue
             found[position] = text
         if len(found) == len(rows) and sorted(found) != list(range(len(found))):
             missing = sorted(set(range(max(found) + 1)) - set(found))
-            reader.error(
+            reader.add(
                 "paragraphs",
                 f"Positions should run from 0 to {len(found) - 1} without gaps; "
                 f"missing: {', '.join(map(str, missing))}.",
@@ -379,21 +360,21 @@ class JsonImporter:
                 continue
             position, start, end = span["paragraph"], span["start"], span["end"]
             if position not in texts:
-                reader.error(f"{place}.paragraph", f"There is no paragraph at position {position}.")
+                reader.add(f"{place}.paragraph", f"There is no paragraph at position {position}.")
                 continue
             text = texts[position]
             if end > len(text):
-                reader.error(
+                reader.add(
                     f"{place}.end",
                     f"end ({end}) is past the end of paragraph {position} "
                     f"({len(text)} characters).",
                 )
                 continue
             if start >= end:
-                reader.error(f"{place}.start", f"start ({start}) must be less than end ({end}).")
+                reader.add(f"{place}.start", f"start ({start}) must be less than end ({end}).")
                 continue
             if fields["quote"] != text[start:end]:
-                reader.error(
+                reader.add(
                     f"{place}.quote",
                     f"The quote {_clip(fields['quote'])!r} does not match paragraph {position} "
                     f"at {start}-{end}, which reads {_clip(text[start:end])!r}.",
@@ -401,7 +382,7 @@ class JsonImporter:
                 continue
             key = (position, start, end, fields["kind"], fields["author"])
             if key in spans:
-                reader.error(
+                reader.add(
                     place, f"{spans[key]} already tags this span with this kind by this author."
                 )
                 continue
@@ -424,13 +405,13 @@ class JsonImporter:
         ok = True
         for key in ("paragraph", "start", "end"):
             if row.get(key) is not None:
-                reader.error(
+                reader.add(
                     f"{place}.{key}",
                     f"An implicit statement has no {key}: leave it null or out.",
                 )
                 ok = False
         if quote is not BAD and not quote.strip():
-            reader.error(f"{place}.quote", "An implicit statement needs its text in quote.")
+            reader.add(f"{place}.quote", "An implicit statement needs its text in quote.")
             ok = False
         return {} if ok else None
 
@@ -451,9 +432,7 @@ class JsonImporter:
                 "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
             }
             if fields["group"] is not BAD and len(fields["group"]) > GROUP_CHARS:
-                reader.error(
-                    f"{place}.group", f"A group name has at most {GROUP_CHARS} characters."
-                )
+                reader.add(f"{place}.group", f"A group name has at most {GROUP_CHARS} characters.")
                 fields["group"] = BAD
             target = self._link_target(reader, row, place, fields["relation"])
             if target is None or BAD in fields.values():
@@ -467,15 +446,15 @@ class JsonImporter:
             )
             link_id = fields["target_link_id"]
             if link_id is not None and link_id not in ids:
-                reader.error(f"{place}.target_link", _NO_SUCH_LINK.format(link_id))
+                reader.add(f"{place}.target_link", _NO_SUCH_LINK.format(link_id))
                 continue
             if not (source_ok and target_ok):
                 continue
             if fields["source_id"] == fields["target_id"]:
-                reader.error(f"{place}.target", "A tag cannot support or attack itself.")
+                reader.add(f"{place}.target", "A tag cannot support or attack itself.")
                 continue
             if link_id == row["id"]:
-                reader.error(f"{place}.target_link", "A link cannot undercut itself.")
+                reader.add(f"{place}.target_link", "A link cannot undercut itself.")
                 continue
             candidates[row["id"]] = (place, fields)
         kept = self._rooted(reader, candidates)
@@ -489,7 +468,7 @@ class JsonImporter:
             key = (fields["source_id"], *target, fields["relation"], fields["author"])
             if key in seen:
                 what = "undercut" if fields["relation"] == Relation.UNDERCUTS else "link"
-                reader.error(place, f"{seen[key]} already makes this {what} by this author.")
+                reader.add(place, f"{seen[key]} already makes this {what} by this author.")
                 continue
             if fields["group"]:
                 argument = (fields["relation"], target)
@@ -497,7 +476,7 @@ class JsonImporter:
                     fields["group"], (place, argument, set())
                 )
                 if known != argument:
-                    reader.error(
+                    reader.add(
                         f"{place}.group",
                         f"Group {fields['group']!r} already joins premises that "
                         f"{known[0]} another target ({first}); a linked argument has one "
@@ -505,7 +484,7 @@ class JsonImporter:
                     )
                     continue
                 if fields["source_id"] in premises:
-                    reader.error(
+                    reader.add(
                         f"{place}.group",
                         f"Tag {fields['source_id']} is already a premise of group "
                         f"{fields['group']!r}.",
@@ -525,25 +504,25 @@ class JsonImporter:
             return None
         if relation == Relation.UNDERCUTS:
             if target is not None:
-                reader.error(
+                reader.add(
                     f"{place}.target",
                     "An undercut attacks a link, not a tag: give target_link and leave target "
                     "null.",
                 )
                 return None
             if target_link is None:
-                reader.error(f"{place}.target_link", "An undercut needs target_link (a link id).")
+                reader.add(f"{place}.target_link", "An undercut needs target_link (a link id).")
                 return None
         else:
             if target_link is not None:
-                reader.error(
+                reader.add(
                     f"{place}.target_link",
                     f"A link that {relation} points at a tag: give target and leave "
                     "target_link null (only an undercut targets a link).",
                 )
                 return None
             if target is None:
-                reader.error(f"{place}.target", f"A link that {relation} needs a target tag.")
+                reader.add(f"{place}.target", f"A link that {relation} needs a target tag.")
                 return None
         return {"target_id": target, "target_link_id": target_link}
 
@@ -558,7 +537,7 @@ class JsonImporter:
     ) -> bool:
         """Report a reference to a tag the file does not have; say whether the tag was kept."""
         if in_file is not None and tag_id not in in_file:
-            reader.error(f"{place}.{end}", _NO_SUCH_TAG.format(tag_id))
+            reader.add(f"{place}.{end}", _NO_SUCH_TAG.format(tag_id))
         return tag_id in tags
 
     @staticmethod
@@ -575,7 +554,7 @@ class JsonImporter:
                 following = current["target_link_id"]
                 if following == link_id:
                     circle = ", ".join(candidates[i][0] for i in chain)
-                    reader.error(
+                    reader.add(
                         f"{place}.target_link", f"Links undercut each other in a circle: {circle}."
                     )
                     break
@@ -609,18 +588,18 @@ class JsonImporter:
                 continue
             tag = tags.get(fields["tag_id"])
             if in_file is not None and fields["tag_id"] not in in_file:
-                reader.error(f"{place}.tag", _NO_SUCH_TAG.format(fields["tag_id"]))
+                reader.add(f"{place}.tag", _NO_SUCH_TAG.format(fields["tag_id"]))
             if tag is None:
                 continue
             if tag["author"] == fields["reviewer"]:
-                reader.error(
+                reader.add(
                     f"{place}.reviewer",
                     f"{fields['reviewer']} wrote tag {tag['id']} and cannot review it.",
                 )
                 continue
             key = (fields["tag_id"], fields["reviewer"])
             if key in seen:
-                reader.error(place, f"{seen[key]} is already this reviewer's review of this tag.")
+                reader.add(place, f"{seen[key]} is already this reviewer's review of this tag.")
                 continue
             seen[key] = place
             reviews.append(ReviewRow(id=row["id"], **fields))
