@@ -353,14 +353,18 @@ async function api(method, url, body, { ifMatch } = {}) {
   return data;
 }
 
+/** The item at ``url`` as it is now, or null when it is gone (deleted) or unreachable. */
+async function readNow(url) {
+  try {
+    return await api("GET", url);
+  } catch {
+    return null;
+  }
+}
+
 /** After a 412, load the tag as it is now, show it, and say what happened in plain words. */
 async function reportChangedMeanwhile(tag, what) {
-  let current = null;
-  try {
-    current = await api("GET", `${config.api.tags}${tag.id}/`);
-  } catch {
-    current = null;
-  }
+  const current = await readNow(`${config.api.tags}${tag.id}/`);
   if (current) {
     state.tags.set(current.id, current);
     repaintParagraph(current.paragraph);
@@ -1420,12 +1424,7 @@ async function restoreDeleted(tag, li, button) {
 
 /** After a 412 on restore: someone restored (or restored and deleted) it since the list loaded. */
 async function reportRestoredMeanwhile(tag) {
-  let live = null;
-  try {
-    live = await api("GET", `${config.api.tags}${tag.id}/`);
-  } catch {
-    live = null;
-  }
+  const live = await readNow(`${config.api.tags}${tag.id}/`);
   if (live) {
     state.tags.set(live.id, live);
     repaintParagraph(live.paragraph);
@@ -1654,12 +1653,7 @@ async function reloadDeletedLinksAt(id) {
 
 /** After a 412 on a link's restore: someone changed it since the list loaded. */
 async function reportLinkRestoredMeanwhile(link) {
-  let live = null;
-  try {
-    live = await api("GET", `${urls.links}${link.id}/`);
-  } catch {
-    live = null;
-  }
+  const live = await readNow(`${urls.links}${link.id}/`);
   if (live) {
     await loadLinks();
     toast("Someone else restored this link meanwhile; it is back.", { kind: "warning" });
