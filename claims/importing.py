@@ -71,6 +71,17 @@ class ImportResult:
         }
 
 
+def problem_lines(exc: ValidationError) -> str:
+    """Return one line per problem, each starting with the place it names (for commands)."""
+    if not hasattr(exc, "error_dict"):
+        return "\n".join(exc.messages)
+    return "\n".join(
+        message if place == NON_FIELD_ERRORS else f"{place}: {message}"
+        for place, messages in exc.message_dict.items()
+        for message in messages
+    )
+
+
 def _prefixed(
     exc: ValidationError, place: str, keep: frozenset[str] = frozenset()
 ) -> ValidationError:

@@ -2,23 +2,12 @@
 
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
 from claims.importers import get_importer
-from claims.importing import annotations_import
-
-
-def _problems(exc: ValidationError) -> str:
-    """Return one line per problem, each starting with the place it names."""
-    if not hasattr(exc, "error_dict"):
-        return "\n".join(exc.messages)
-    return "\n".join(
-        message if place == NON_FIELD_ERRORS else f"{place}: {message}"
-        for place, messages in exc.message_dict.items()
-        for message in messages
-    )
+from claims.importing import annotations_import, problem_lines
 
 
 class Command(BaseCommand):
@@ -46,11 +35,11 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError(f"{path} is not UTF-8 text.") from None
         except ValidationError as exc:
-            raise CommandError(f"{path} was not imported:\n{_problems(exc)}") from None
+            raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         try:
             result = annotations_import(actor=None, project=project, snapshot=snapshot)
         except ValidationError as exc:
-            raise CommandError(f"{path} was not imported:\n{_problems(exc)}") from None
+            raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         report = result.report()
         self.stdout.write(
             f"Imported {result.document.title!r} as document {result.document.pk} into "

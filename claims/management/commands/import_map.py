@@ -3,23 +3,12 @@
 from io import StringIO
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
 from claims.importers.source_text import ImportOptions
-from claims.importing import ImportResult, file_import
-
-
-def _problems(exc: ValidationError) -> str:
-    """Return one line per problem, each starting with the place it names."""
-    if not hasattr(exc, "error_dict"):
-        return "\n".join(exc.messages)
-    return "\n".join(
-        message if place == NON_FIELD_ERRORS else f"{place}: {message}"
-        for place, messages in exc.message_dict.items()
-        for message in messages
-    )
+from claims.importing import ImportResult, file_import, problem_lines
 
 
 def _read(path: Path, *, keep_bom: bool = False) -> str:
@@ -98,5 +87,5 @@ class Command(BaseCommand):
                 options=import_options,
             )
         except ValidationError as exc:
-            raise CommandError(f"{path} was not imported:\n{_problems(exc)}") from None
+            raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         self.stdout.write("\n".join(_summary(result, project.slug)))
