@@ -201,39 +201,29 @@ def _delete_links(links, *, actor: AbstractBaseUser, at: datetime.datetime) -> N
         pending.extend(Link.objects.filter(target_link=link))
 
 
-def _blocking_deletion(link: Link) -> datetime.datetime | None:
-    """When one end of the link is deleted, the time it was deleted; else None."""
-    ends = [link.source, link.target if link.target_id is not None else link.target_link]
-    deleted = [end.deleted_at for end in ends if end.deleted_at is not None]
-    return max(deleted) if deleted else None
-
-
-def _lock_ends(link: Link) -> dict[str, int]:
-    """Lock the tags (and the link) that ``link`` joins; return those deleted, by field name.
+def _lock_ends(link: Link) -> dict[str, datetime.datetime]:
+    """Lock the tags (and the link) that ``link`` joins; return the deleted ones' deletion
+    times, by field name.
 
     A link's INSERT takes only a key-share lock on its ends, for the foreign key, and that does
     not wait for a concurrent delete of an end, whose cascade cannot see the uncommitted link:
     both would commit, leaving a live link on a deleted tag. Locking the ends first makes the
-    two take turns, and the second sees what the first did. (SQLite runs one writer at a time.)
+    two take turns, and the second reads what the first committed. (SQLite runs one writer at
+    a time.)
     """
     tag_ids = sorted({i for i in (link.source_id, link.target_id) if i is not None})
-    live = set(
+    deleted_at = dict(
         Tag.all_objects.select_for_update()
-        .filter(pk__in=tag_ids, deleted_at__isnull=True)
+        .filter(pk__in=tag_ids)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "deleted_at")
     )
-    gone = {
-        name: pk
-        for name, pk in (("source", link.source_id), ("target", link.target_id))
-        if pk is not None and pk not in live
-    }
+    ends = {"source": link.source_id, "target": link.target_id}
+    gone = {name: deleted_at[pk] for name, pk in ends.items() if deleted_at.get(pk) is not None}
     if link.target_link_id is not None:
-        rows = Link.all_objects.select_for_update().filter(
-            pk=link.target_link_id, deleted_at__isnull=True
-        )
-        if not list(rows.values_list("pk", flat=True)):
-            gone["target_link"] = link.target_link_id
+        rows = Link.all_objects.select_for_update().filter(pk=link.target_link_id)
+        if (when := rows.values_list("deleted_at", flat=True).first()) is not None:
+            gone["target_link"] = when
     return gone
 
 
@@ -246,15 +236,10 @@ def _restore_links(links, *, actor: AbstractBaseUser) -> None:
     pending = list(links)
     while pending:
         link = pending.pop()
-        blocked_since = None
-        if _lock_ends(link):  # what the preloaded ends say may be stale by now
-            for end in (link.source, link.target, link.target_link):
-                if end is not None:
-                    end.refresh_from_db(fields=["deleted_at"])
-            blocked_since = _blocking_deletion(link)
-        if blocked_since is not None:
+        if gone := _lock_ends(link):
+            # Its other end is still deleted: it takes that end's deletion time.
             _bump_version(link)
-            link.deleted_at = blocked_since
+            link.deleted_at = max(gone.values())
             link.save(update_fields=["deleted_at"])
             continue
         deleted_at = link.deleted_at
@@ -458,9 +443,9 @@ def link_create(
     if gone := _lock_ends(link):
         raise ValidationError(
             {
-                name: f"{'Link' if name == 'target_link' else 'Tag'} {pk} was deleted while this "
-                "link was being made; it does not exist any more."
-                for name, pk in gone.items()
+                name: f"{'Link' if name == 'target_link' else 'Tag'} {getattr(link, f'{name}_id')} "
+                "was deleted while this link was being made; it does not exist any more."
+                for name in gone
             }
         )
     _check_group(link)
