@@ -39,7 +39,13 @@ from annotator.schema import ErrorSerializer
 from annotator.selectors import documents_for, projects_for
 from annotator.services import require_role
 from claims import selectors, services
-from claims.exporters import EXPORTERS, PROJECT_EXPORTERS, Exporter, UnknownFormat
+from claims.exporters import (
+    EXPORTERS,
+    PROJECT_EXPORTERS,
+    Exporter,
+    ProjectExporter,
+    UnknownFormat,
+)
 from claims.filters import LinkFilter, ReviewFilter, TagFilter
 from claims.importers import IMPORTERS
 from claims.importers.json_import import JsonImporter
@@ -623,7 +629,7 @@ class ProjectExportView(ExportView):
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         project = get_object_or_404(projects_for(request.user), pk=pk)
-        exporter = PROJECT_EXPORTERS[request.accepted_renderer.exporter.name]
+        exporter: ProjectExporter = request.accepted_renderer.exporter
         api_url = request.build_absolute_uri("/api/")
         page_url = request.build_absolute_uri("/documents/")
 
@@ -637,9 +643,8 @@ class ProjectExportView(ExportView):
                 yield from exporter.project_chunks(snapshot)
 
         response = StreamingHttpResponse(_gathered(chunks()), content_type=_content_type(exporter))
-        stem = slugify(project.slug, allow_unicode=True) or f"project-{project.pk}"
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{stem}.{exporter.extension}"
+            as_attachment=True, filename=f"{project.slug}.{exporter.extension}"
         )
         return response
 
