@@ -79,7 +79,7 @@ class Api:
 
 
 @dataclass
-class Project:
+class BenchProject:
     """The benchmark's project as it grows."""
 
     pk: int
@@ -94,18 +94,17 @@ class Project:
     map_document: int = 0
 
 
-def _seed_project() -> Project:
+def _seed_project() -> BenchProject:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
-    from annotator.models import Document, Membership, Paragraph, Role
-    from annotator.models import Project as ProjectModel
+    from annotator.models import Document, Membership, Paragraph, Project, Role
 
     call_command("load_seed", verbosity=0)
     User = get_user_model()
     owner = User.objects.get(username="demo")
-    project = ProjectModel.objects.create(name="Bench", slug="bench")
+    project = Project.objects.create(name="Bench", slug="bench")
     Membership.objects.create(user=owner, project=project, role=Role.OWNER)
     authors = []
     for i in range(8):
@@ -118,7 +117,7 @@ def _seed_project() -> Project:
         Paragraph(document=writes, position=p.position, text=p.text)
         for p in seed.paragraphs.order_by("position")
     )
-    return Project(
+    return BenchProject(
         pk=project.pk,
         owner_token=Token.objects.create(user=owner).key,
         writers=[(Token.objects.create(user=u).key, u.pk) for u in authors],
@@ -127,7 +126,7 @@ def _seed_project() -> Project:
     )
 
 
-def _add_document(project: Project, title: str, tags: int, seed: int) -> int:
+def _add_document(project: BenchProject, title: str, tags: int, seed: int) -> int:
     """A copy of the seed op-ed with ``tags`` tags, a link from every second tag, a review of
     every second tag; returns the document's id."""
     from annotator.models import Document, Paragraph
@@ -163,7 +162,7 @@ def _add_document(project: Project, title: str, tags: int, seed: int) -> int:
     return document.pk
 
 
-def grow(project: Project, size: int) -> float:
+def grow(project: BenchProject, size: int) -> float:
     """Add documents of 1,000 tags until the project holds ``size`` bulk-inserted tags."""
     started = time.perf_counter()
     if not project.map_document:
@@ -187,7 +186,7 @@ def _latencies(seconds: list[float]) -> dict:
     return {f"p{q}": round(percentile(ms, q), 1) for q in (50, 95, 99)}
 
 
-def bench_create(api_url: str, project: Project, clients: int, per_client: int, round_: int):
+def bench_create(api_url: str, project: BenchProject, clients: int, per_client: int, round_: int):
     """Create tags through the API from ``clients`` threads; return req/s and latencies."""
     seconds: list[float] = []
     failures: list[str] = []
@@ -250,7 +249,7 @@ def _reset_peak_rss(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def bench_export(api_url: str, project: Project, worker: int, fmt: str, repeat: int) -> dict:
+def bench_export(api_url: str, project: BenchProject, worker: int, fmt: str, repeat: int) -> dict:
     api = Api(api_url, project.owner_token)
     seconds, peaks, size = [], [], 0
     for _ in range(repeat):
@@ -263,7 +262,7 @@ def bench_export(api_url: str, project: Project, worker: int, fmt: str, repeat: 
     return {"seconds": round(min(seconds), 2), "rss_mb": round(max(peaks)), "mb": size / 1e6}
 
 
-def bench_floor(project: Project, repeat: int) -> dict:
+def bench_floor(project: BenchProject, repeat: int) -> dict:
     """The same rows with raw SQL, one query per table, and orjson: what no export can beat."""
     import orjson
     from django.db import connection
@@ -307,7 +306,7 @@ def bench_floor(project: Project, repeat: int) -> dict:
     return {"seconds": round(best, 2)}
 
 
-def bench_map(api: Api, project: Project, repeat: int) -> dict:
+def bench_map(api: Api, project: BenchProject, repeat: int) -> dict:
     """The argument map (nodes, edges and the checks) of the 500-tag document."""
     seconds = []
     for _ in range(repeat):
