@@ -10,8 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from annotator.parsers import RequestTooLarge, body_too_large
-from annotator.services import Conflict
-from claims.services import StaleVersion
+from annotator.services import Conflict, StaleVersion
 
 
 class ConflictError(APIException):

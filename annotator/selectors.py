@@ -1,7 +1,7 @@
 """Reads of projects, members and documents, always scoped to what a user may see."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from annotator.models import Document, Membership, Paragraph, Project
 
@@ -43,19 +43,6 @@ def documents_with_paragraphs_for(
 ) -> QuerySet[Document]:
     return documents_for(user).prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
-    )
-
-
-def documents_with_tag_counts_for(
-    user: AbstractBaseUser | AnonymousUser,
-) -> QuerySet[Document]:
-    """Documents with live-tag counts per kind, as ``claim_count`` and so on."""
-    live = Q(tags__deleted_at__isnull=True)
-    return documents_for(user).annotate(
-        tag_count=Count("tags", filter=live),
-        claim_count=Count("tags", filter=live & Q(tags__kind="claim")),
-        evidence_count=Count("tags", filter=live & Q(tags__kind="evidence")),
-        opinion_count=Count("tags", filter=live & Q(tags__kind="opinion")),
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,6 +19,20 @@ from annotator.selectors import role_in
 
 class Conflict(Exception):
     """The request is valid but clashes with the current state (answered as 409)."""
+
+
+class StaleVersion(Exception):
+    """A write based on another version of an item than the stored one (answered as 412)."""
+
+    def __init__(self, obj: models.Model, current: int | None) -> None:
+        self.entity = obj._meta.model_name
+        self.object_id = obj.pk
+        self.current = current
+        now = "it is gone now" if current is None else f"now version {current}"
+        super().__init__(
+            f"This {obj._meta.verbose_name} was changed by someone else since you loaded it "
+            f"({now}); reload it and apply your change again."
+        )
 
 
 def require_role(actor: AbstractBaseUser, project: Project, roles: frozenset[str]) -> str:

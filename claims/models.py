@@ -4,11 +4,14 @@ Deleting any of them is a soft delete (``deleted_at``), so a curator can restore
 default manager hides deleted rows and ``all_objects`` shows them.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from annotator.models import Document, LiveManager, Paragraph
 
@@ -28,7 +31,7 @@ class SoftDeletable(models.Model):
     )
 
     #: Bumped by every service write; the API's ETag, checked against If-Match (see
-    #: claims.services.StaleVersion).
+    #: annotator.services.StaleVersion).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = LiveManager()
@@ -55,6 +58,25 @@ class Decision(models.TextChoices):
 
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
+
+
+def parse_statuses(values: Iterable[str]) -> list[str]:
+    """Return the statuses named in ``values`` (each may be comma separated), checked, in order."""
+    statuses = [s.strip() for value in values for s in value.split(",") if s.strip()]
+    unknown = [s for s in statuses if s not in TagStatus.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "status": f"Unknown status {', '.join(map(repr, unknown))}; use one or more of "
+                f"{', '.join(TagStatus.values)}, separated by commas."
+            }
+        )
+    return sorted(set(statuses), key=TagStatus.values.index)
+
+
+def tag_page_url(document_id: int, tag_id: int) -> str:
+    """Return the document page opened at a tag's passage."""
+    return f"{reverse('document', args=[document_id])}#tag-{tag_id}"
 
 
 class TagStatus(models.TextChoices):

@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
@@ -11,10 +12,11 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from annotator.models import CURATING_ROLES, Document, Paragraph, Project
-from claims.agreement import LinkSpan, Span
+from annotator.selectors import documents_for
+from claims.agreement import LinkSpan, Span, agreement, summary
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import ArgumentMap
-from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagStatus
+from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagKind, TagStatus
 from claims.snapshot import (
     DocumentSnapshot,
     LinkRow,
@@ -577,4 +579,41 @@ def tag_authors(document: Document) -> list[str]:
         .values_list("author__username", flat=True)
         .distinct()
         .order_by()
+    )
+
+
+def document_agreement(document: Document) -> dict[str, Any]:
+    """Compare the annotators of a document; the result of ``agreement`` plus a reading."""
+    inputs = agreement_inputs(document)
+    result = agreement(inputs.spans, inputs.links, inputs.paragraph_lengths, TagKind.values)
+    lines = summary(result)
+    # Implicit statements have no characters and undercuts no target span to compare.
+    left_out = [
+        _count(inputs.skipped_tags, "implicit statement"),
+        _count(inputs.skipped_links, "link into an implicit statement or undercut"),
+    ]
+    left_out = [part for part in left_out if part]
+    if left_out:
+        lines.append(f"not compared (no span in the text): {' and '.join(left_out)}")
+    result["summary"] = lines
+    return result
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 0:
+        return ""
+    head, _, tail = noun.partition(" ")
+    return f"{n} {head if n == 1 else head + 's'}{' ' + tail if tail else ''}"
+
+
+def documents_with_tag_counts_for(
+    user: AbstractBaseUser | AnonymousUser,
+) -> QuerySet[Document]:
+    """Documents with live-tag counts per kind, as ``claim_count`` and so on."""
+    live = Q(tags__deleted_at__isnull=True)
+    return documents_for(user).annotate(
+        tag_count=Count("tags", filter=live),
+        claim_count=Count("tags", filter=live & Q(tags__kind="claim")),
+        evidence_count=Count("tags", filter=live & Q(tags__kind="evidence")),
+        opinion_count=Count("tags", filter=live & Q(tags__kind="opinion")),
     )

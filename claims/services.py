@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from annotator.models import Document, Paragraph
 from annotator.selectors import role_in
-from annotator.services import Conflict
+from annotator.services import Conflict, StaleVersion
 from claims.models import (
     CONTEXT_CHARS,
     Decision,
@@ -49,20 +49,6 @@ NOT_YOURS = "Only the author, a curator or an owner may change this."
 NOT_A_CURATOR = "Only a curator or an owner may decide a tag's status."
 
 _UNTRACKED = {"created_at", "updated_at"}
-
-
-class StaleVersion(Exception):
-    """A write based on another version of a tag, link or review than the stored one."""
-
-    def __init__(self, obj: SoftDeletable, current: int | None) -> None:
-        self.entity = obj._meta.model_name
-        self.object_id = obj.pk
-        self.current = current
-        now = "it is gone now" if current is None else f"now version {current}"
-        super().__init__(
-            f"This {obj._meta.verbose_name} was changed by someone else since you loaded it "
-            f"({now}); reload it and apply your change again."
-        )
 
 
 def _stored_version(obj: SoftDeletable) -> int | None:

@@ -1,10 +1,13 @@
-from rest_framework.routers import SimpleRouter
+"""The claims pages: home, a document to annotate, its review, agreement and argument map."""
 
-from claims import views
+from django.urls import path
 
-router = SimpleRouter()
-router.register("tags", views.TagViewSet, basename="tag")
-router.register("links", views.LinkViewSet, basename="link")
-router.register("reviews", views.ReviewViewSet, basename="review")
+from claims import pages
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("documents/<int:pk>/", pages.document_page, name="document"),
+    path("documents/<int:pk>/review/", pages.review_page, name="review"),
+    path("documents/<int:pk>/agreement/", pages.agreement_page, name="agreement"),
+    path("documents/<int:pk>/map/", pages.map_page, name="map"),
+]

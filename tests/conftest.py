@@ -93,9 +93,10 @@ def api_routes() -> list[str]:
                 urls.append(prefix + route)
         return urls
 
-    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    # Both apps include their routes under api/.
+    apis = [p for p in get_resolver().url_patterns if str(p.pattern) == "api/"]
     concrete = set()
-    for route in walk(api.url_patterns, "/api/"):
+    for route in (r for api in apis for r in walk(api.url_patterns, "/api/")):
         if "<format>" in route:  # DRF's optional format suffixes repeat the same views
             continue
         url = route.replace("^", "").replace("$", "").replace("\\.", ".")

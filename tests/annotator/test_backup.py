@@ -10,7 +10,8 @@ from django.db import models
 
 from annotator import services as documents
 from annotator.models import Document, Membership, Paragraph, Project, Role
-from claims import backup, services
+from claims import services
+from claims.interchange import backup
 from claims.models import HistoryEntry, Link, Review, Tag
 from tests.factories import UserFactory
 

@@ -8,7 +8,7 @@ from hypothesis import given
 
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import Argument, ArgumentMap
-from claims.exporters.aif_export import aif_graph, aif_time
+from claims.interchange.exporters.aif_export import aif_graph, aif_time
 from claims.snapshot import DocumentSnapshot
 from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
 

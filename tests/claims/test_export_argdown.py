@@ -17,7 +17,12 @@ from hypothesis import HealthCheck, given, settings
 
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import Argument, ArgumentMap
-from claims.exporters.argdown_export import argdown_text, escape, one_line, statement_titles
+from claims.interchange.exporters.argdown_export import (
+    argdown_text,
+    escape,
+    one_line,
+    statement_titles,
+)
 from claims.snapshot import DocumentSnapshot
 from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
 

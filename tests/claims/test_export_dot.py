@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 from claims.argmap.from_snapshot import map_from_snapshot
-from claims.exporters.dot_export import dot_text, quoted
+from claims.interchange.exporters.dot_export import dot_text, quoted
 from claims.snapshot import DocumentSnapshot
 from tests.claims.test_export_aif import map_arguments
 from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots

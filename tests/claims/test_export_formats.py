@@ -10,16 +10,16 @@ from hypothesis import strategies as st
 
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import validate
-from claims.exporters import EXPORTERS, UnknownFormat, get_exporter
-from claims.exporters.aif_export import AifExporter
-from claims.exporters.argdown_export import ArgdownExporter
-from claims.exporters.brat_export import BratExporter, BratTextExporter
-from claims.exporters.csv_export import CsvExporter
-from claims.exporters.dot_export import DotExporter
-from claims.exporters.graphml_export import GraphmlExporter
-from claims.exporters.json_export import JsonExporter
-from claims.exporters.svg_export import SvgExporter
-from claims.exporters.w3c import W3CExporter
+from claims.interchange.exporters import EXPORTERS, UnknownFormat, get_exporter
+from claims.interchange.exporters.aif_export import AifExporter
+from claims.interchange.exporters.argdown_export import ArgdownExporter
+from claims.interchange.exporters.brat_export import BratExporter, BratTextExporter
+from claims.interchange.exporters.csv_export import CsvExporter
+from claims.interchange.exporters.dot_export import DotExporter
+from claims.interchange.exporters.graphml_export import GraphmlExporter
+from claims.interchange.exporters.json_export import JsonExporter
+from claims.interchange.exporters.svg_export import SvgExporter
+from claims.interchange.exporters.w3c import W3CExporter
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 
 UTC = datetime.UTC

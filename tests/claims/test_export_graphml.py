@@ -11,7 +11,7 @@ from hypothesis import given
 
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import ArgumentMap
-from claims.exporters.graphml_export import map_from_graphml, xml_safe
+from claims.interchange.exporters.graphml_export import map_from_graphml, xml_safe
 from claims.snapshot import DocumentSnapshot
 from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
 

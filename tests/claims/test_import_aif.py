@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from claims.importers import get_importer
-from claims.importers.aif_import import AifImporter
-from claims.importers.source_text import ImportOptions, ParsedFile
+from claims.interchange.importers import get_importer
+from claims.interchange.importers.aif_import import AifImporter
+from claims.interchange.importers.source_text import ImportOptions, ParsedFile
 from claims.snapshot import LinkRow, ParagraphRow
 
 TEXT = (

@@ -9,11 +9,11 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from claims.exporters.aif_export import aif_graph
-from claims.exporters.json_export import snapshot_as_dict
-from claims.importers.aif_import import AifImporter
-from claims.importers.source_text import ImportOptions
-from claims.importing import annotations_import
+from claims.interchange.exporters.aif_export import aif_graph
+from claims.interchange.exporters.json_export import snapshot_as_dict
+from claims.interchange.importers.aif_import import AifImporter
+from claims.interchange.importers.source_text import ImportOptions
+from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot, ParagraphRow
 from tests.claims.test_import_roundtrip import map_snapshot, maps

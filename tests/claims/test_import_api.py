@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from annotator.models import Document, Membership, Project
-from claims.importing import annotations_import
+from claims.interchange.importing import annotations_import
 from claims.models import HistoryEntry, Link, Review, Tag
 from claims.selectors import document_snapshot
 from claims.snapshot import LinkRow
@@ -837,7 +837,7 @@ def test_files_that_are_not_utf8_or_too_large(target, monkeypatch):
         file=aif_file(),
         text_file=upload(b"caf\xe9", "t.txt"),
     )
-    monkeypatch.setattr("claims.views.MAX_IMPORT_BYTES", 1024 * 1024)
+    monkeypatch.setattr("claims.api.imports.MAX_IMPORT_BYTES", 1024 * 1024)
     _refused_files(
         target,
         {"file": ["This file is larger than 1 MB."]},

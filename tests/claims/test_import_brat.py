@@ -6,10 +6,15 @@ import io
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from claims.exporters.brat_export import BratExporter, BratTextExporter, brat_ann, brat_text
-from claims.importers import get_importer
-from claims.importers.brat_import import BratImporter
-from claims.importers.source_text import ImportOptions, ParsedFile
+from claims.interchange.exporters.brat_export import (
+    BratExporter,
+    BratTextExporter,
+    brat_ann,
+    brat_text,
+)
+from claims.interchange.importers import get_importer
+from claims.interchange.importers.brat_import import BratImporter
+from claims.interchange.importers.source_text import ImportOptions, ParsedFile
 from claims.snapshot import LinkRow, ParagraphRow
 from tests.claims.test_export_formats import make_snapshot
 from tests.claims.test_import_roundtrip import map_snapshot

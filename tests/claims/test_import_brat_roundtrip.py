@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 
-from claims.exporters.brat_export import brat_ann, brat_text
-from claims.importers.brat_import import BratImporter
-from claims.importers.source_text import ImportOptions
-from claims.importing import file_import
+from claims.interchange.exporters.brat_export import brat_ann, brat_text
+from claims.interchange.importers.brat_import import BratImporter
+from claims.interchange.importers.source_text import ImportOptions
+from claims.interchange.importing import file_import
 from claims.selectors import document_snapshot
 from tests.claims.test_import_brat import ANN, MAPPING, TXT
 from tests.claims.test_import_roundtrip import maps

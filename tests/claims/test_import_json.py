@@ -12,10 +12,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from hypothesis import HealthCheck, given, settings
 
 from claims.argmap.from_snapshot import map_from_snapshot
-from claims.exporters.base import UnknownFormat
-from claims.importers import IMPORTERS, get_importer
-from claims.importers.json_import import MAX_ERRORS, JsonImporter
-from claims.importing import annotations_import
+from claims.interchange.exporters.base import UnknownFormat
+from claims.interchange.importers import IMPORTERS, get_importer
+from claims.interchange.importers.json_import import MAX_ERRORS, JsonImporter
+from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot
 from tests.claims.test_export_aif import map_arguments

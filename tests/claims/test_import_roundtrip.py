@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from claims.exporters import get_exporter
-from claims.importers import get_importer
-from claims.importing import annotations_import
+from claims.interchange.exporters import get_exporter
+from claims.interchange.importers import get_importer
+from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 from tests.claims.test_import_json import as_imported

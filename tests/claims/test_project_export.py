@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims import selectors
-from claims.exporters import PROJECT_EXPORTERS
-from claims.exporters.aif_export import aif_graph
-from claims.exporters.base import json_text
-from claims.exporters.json_export import PROJECT_FORMAT_NAME, snapshot_as_dict
-from claims.exporters.w3c import annotation
+from claims.interchange.exporters import PROJECT_EXPORTERS
+from claims.interchange.exporters.aif_export import aif_graph
+from claims.interchange.exporters.base import json_text
+from claims.interchange.exporters.json_export import PROJECT_FORMAT_NAME, snapshot_as_dict
+from claims.interchange.exporters.w3c import annotation
 from tests.claims.test_export_w3c_conformance import (
     ANNOTATION_MUSTS,
     failed_collection_musts,

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
-from claims.importers import get_importer
-from claims.importing import annotations_import, problem_lines
+from claims.interchange.importers import get_importer
+from claims.interchange.importing import annotations_import, problem_lines
 
 
 class Command(BaseCommand):

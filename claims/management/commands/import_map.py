@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
-from claims.importers.source_text import ImportOptions
-from claims.importing import ImportResult, file_import, problem_lines
+from claims.interchange.importers.source_text import ImportOptions
+from claims.interchange.importing import ImportResult, file_import, problem_lines
 
 
 def _read(path: Path, *, keep_bom: bool = False) -> str:

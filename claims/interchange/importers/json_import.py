@@ -1,4 +1,4 @@
-"""Read our own JSON export (see ``claims.exporters.json_export``) back into a DocumentSnapshot.
+"""Read our own JSON export (``claims.interchange.exporters.json_export``) back into a snapshot.
 
 Every field is checked and every problem is collected; they are raised together as one
 ValidationError whose keys name the place (``tags[3].quote``, counting rows from 0) and whose
@@ -19,8 +19,8 @@ from typing import Any, ClassVar, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from claims.exporters.json_export import FORMAT_NAME, FORMAT_VERSION
-from claims.importers.source_text import MAX_PROBLEMS, Problems
+from claims.interchange.exporters.json_export import FORMAT_NAME, FORMAT_VERSION
+from claims.interchange.importers.source_text import MAX_PROBLEMS, Problems
 from claims.models import CONTEXT_CHARS, Relation, TagKind, TagStatus, Verdict
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
 

@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Iterator
 from typing import ClassVar, TextIO
 
-from claims.exporters.base import json_text
+from claims.interchange.exporters.base import json_text
 from claims.snapshot import DocumentSnapshot, ProjectSnapshot, TagRow
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -36,7 +36,7 @@ from typing import ClassVar, TextIO
 
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import validate
-from claims.exporters.base import json_text
+from claims.interchange.exporters.base import json_text
 from claims.snapshot import DocumentSnapshot, ProjectSnapshot
 
 SCHEMES = {

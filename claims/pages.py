@@ -11,23 +11,18 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Project
-from annotator.selectors import (
-    documents_for,
-    documents_with_tag_counts_for,
-    paragraphs_for,
-    roles_of,
-)
+from annotator.selectors import documents_for, paragraphs_for, roles_of
 from claims.agreement import PLURALS
 from claims.agreement_chart import render_chart
-from claims.agreement_views import document_agreement
 from claims.argmap.checks import check_map
 from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
 from claims.argmap.text import shorten
-from claims.map_views import parse_statuses, tag_url
-from claims.models import TagKind, TagStatus
+from claims.models import TagKind, TagStatus, parse_statuses, tag_page_url
 from claims.selectors import (
     argument_map,
+    document_agreement,
+    documents_with_tag_counts_for,
     review_rows,
     status_counts_by_document,
     tag_authors,
@@ -47,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         document.status_counts = statuses[document.pk]
         by_project[document.project_id].append(document)
     rows = [{"project": p, "role": roles[p.pk], "documents": by_project[p.pk]} for p in projects]
-    return render(request, "annotator/home.html", {"rows": rows})
+    return render(request, "claims/home.html", {"rows": rows})
 
 
 @login_required
@@ -71,7 +66,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(
         request,
-        "annotator/document.html",
+        "claims/document.html",
         {
             "document": document,
             "project": document.project,
@@ -197,7 +192,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     svg = render_svg(
         m,
         layout_map(m),
-        node_href=lambda node: tag_url(document.pk, node.id),
+        node_href=lambda node: tag_page_url(document.pk, node.id),
         title=f"Argument map of “{document.title}”",
     )
     nodes = m.node_by_id
@@ -211,7 +206,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
                     "id": tag_id,
                     "kind": nodes[tag_id].kind,
                     "quote": shorten(nodes[tag_id].text, 60),
-                    "url": tag_url(document.pk, tag_id),
+                    "url": tag_page_url(document.pk, tag_id),
                 }
                 for tag_id in f.tags
             ],

@@ -1,4 +1,4 @@
-"""Back up a whole project to a JSON file (see claims.backup for the format)."""
+"""Back up a whole project to a JSON file (see claims.interchange.backup for the format)."""
 
 import sys
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
-from claims.backup import project_export
+from claims.interchange.backup import project_export
 
 
 class Command(BaseCommand):

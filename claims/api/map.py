@@ -6,11 +6,7 @@ inferences (a linked argument has several premises), and findings the map check 
 tags of some statuses (``accepted`` is the gold layer), as the map page and the exports do.
 """
 
-from collections.abc import Iterable
-
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -22,27 +18,8 @@ from rest_framework.views import APIView
 from annotator.selectors import documents_for
 from claims.argmap.checks import CODES, check_map
 from claims.argmap.graph import ArgumentMap
-from claims.models import Relation, TagKind, TagStatus
+from claims.models import Relation, TagKind, TagStatus, parse_statuses, tag_page_url
 from claims.selectors import argument_map
-
-
-def parse_statuses(values: Iterable[str]) -> list[str]:
-    """Return the statuses named in ``values`` (each may be comma separated), checked."""
-    statuses = [s.strip() for value in values for s in value.split(",") if s.strip()]
-    unknown = [s for s in statuses if s not in TagStatus.values]
-    if unknown:
-        raise ValidationError(
-            {
-                "status": f"Unknown status {', '.join(map(repr, unknown))}; use one or more of "
-                f"{', '.join(TagStatus.values)}, separated by commas."
-            }
-        )
-    return sorted(set(statuses), key=TagStatus.values.index)
-
-
-def tag_url(document_id: int, tag_id: int) -> str:
-    """The document page opened at a tag's passage."""
-    return f"{reverse('document', args=[document_id])}#tag-{tag_id}"
 
 
 class MapNodeSerializer(serializers.Serializer):
@@ -57,7 +34,7 @@ class MapNodeSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="The document page at this passage.")
 
     def get_url(self, node) -> str:
-        return tag_url(self.context["document_id"], node.id)
+        return tag_page_url(self.context["document_id"], node.id)
 
 
 class MapEdgeSerializer(serializers.Serializer):

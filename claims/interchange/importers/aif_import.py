@@ -43,7 +43,7 @@ from typing import ClassVar, TextIO
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from annotator.paragraphs import parse_html
-from claims.importers.source_text import (
+from claims.interchange.importers.source_text import (
     ImportNotes,
     ImportOptions,
     NoticeBoard,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.backup import BackupError, project_import
+from claims.interchange.backup import BackupError, project_import
 
 
 class Command(BaseCommand):

@@ -1,15 +1,15 @@
 """Registry of export formats: ``get_exporter("w3c").export(snapshot, out)``."""
 
-from claims.exporters.aif_export import AifExporter
-from claims.exporters.argdown_export import ArgdownExporter
-from claims.exporters.base import Exporter, ProjectExporter, UnknownFormat
-from claims.exporters.brat_export import BratExporter, BratTextExporter
-from claims.exporters.csv_export import CsvExporter
-from claims.exporters.dot_export import DotExporter
-from claims.exporters.graphml_export import GraphmlExporter
-from claims.exporters.json_export import JsonExporter
-from claims.exporters.svg_export import SvgExporter
-from claims.exporters.w3c import W3CExporter
+from claims.interchange.exporters.aif_export import AifExporter
+from claims.interchange.exporters.argdown_export import ArgdownExporter
+from claims.interchange.exporters.base import Exporter, ProjectExporter, UnknownFormat
+from claims.interchange.exporters.brat_export import BratExporter, BratTextExporter
+from claims.interchange.exporters.csv_export import CsvExporter
+from claims.interchange.exporters.dot_export import DotExporter
+from claims.interchange.exporters.graphml_export import GraphmlExporter
+from claims.interchange.exporters.json_export import JsonExporter
+from claims.interchange.exporters.svg_export import SvgExporter
+from claims.interchange.exporters.w3c import W3CExporter
 
 #: Exporters by name, in the order content negotiation prefers them (the first is the default).
 EXPORTERS: dict[str, Exporter] = {

@@ -40,7 +40,7 @@ from typing import ClassVar, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from claims.importers.source_text import (
+from claims.interchange.importers.source_text import (
     ImportNotes,
     ImportOptions,
     NoticeBoard,

@@ -1,9 +1,10 @@
 """Recreate a document with its tags, links and reviews from an imported snapshot.
 
-The snapshot comes from an importer (``claims.importers``), which has already checked the file
-on its own terms; this service checks what only the whole snapshot shows (ids used twice,
-references to rows that are not there, undercuts that go round in a circle, clashing rows,
-linked arguments that disagree about their target), matches people by username, then writes
+The snapshot comes from an importer (``claims.interchange.importers``), which has already
+checked the file on its own terms; this service checks what only the whole snapshot shows
+(ids used twice, references to rows that are not there, undercuts that go round in a circle,
+clashing rows, linked arguments that disagree about their target), matches people by
+username, then writes
 everything in one transaction, validating each row against the models' rules as it goes.
 Nothing is written when any row is refused, and the error names the row (``tags[3].quote``,
 or the importer's own name for it, such as ``node 12``).
@@ -26,8 +27,8 @@ from django.db import models, transaction
 
 from annotator.models import CURATING_ROLES, Document, Membership, Paragraph, Project, Role
 from annotator.services import document_create, require_role
-from claims.importers import UnknownFormat, get_importer
-from claims.importers.source_text import (
+from claims.interchange.importers import UnknownFormat, get_importer
+from claims.interchange.importers.source_text import (
     ImportNotes,
     ImportOptions,
     Notice,

@@ -1,7 +1,5 @@
 """Agreement between the annotators of a document, as JSON: GET /api/documents/{id}/agreement/."""
 
-from typing import Any
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -10,11 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import Document
 from annotator.selectors import documents_for
-from claims.agreement import agreement, summary
-from claims.models import TagKind
-from claims.selectors import agreement_inputs
+from claims.selectors import document_agreement
 
 _EXAMPLE = {
     "annotators": ["alice", "bob"],
@@ -33,30 +28,6 @@ _EXAMPLE = {
     "by_kind": {"claim": {"krippendorff_alpha": 0.8, "pairs": []}},
     "summary": ["all kinds: substantial agreement (alpha 0.70)"],
 }
-
-
-def document_agreement(document: Document) -> dict[str, Any]:
-    """Compare the annotators of a document; the result of ``agreement`` plus a reading."""
-    inputs = agreement_inputs(document)
-    result = agreement(inputs.spans, inputs.links, inputs.paragraph_lengths, TagKind.values)
-    lines = summary(result)
-    # Implicit statements have no characters and undercuts no target span to compare.
-    left_out = [
-        _count(inputs.skipped_tags, "implicit statement"),
-        _count(inputs.skipped_links, "link into an implicit statement or undercut"),
-    ]
-    left_out = [part for part in left_out if part]
-    if left_out:
-        lines.append(f"not compared (no span in the text): {' and '.join(left_out)}")
-    result["summary"] = lines
-    return result
-
-
-def _count(n: int, noun: str) -> str:
-    if n == 0:
-        return ""
-    head, _, tail = noun.partition(" ")
-    return f"{n} {head if n == 1 else head + 's'}{' ' + tail if tail else ''}"
 
 
 class DocumentAgreementView(APIView):

@@ -1,10 +1,10 @@
 """Registry of import formats: ``get_importer("json").load(file)``."""
 
-from claims.exporters.base import UnknownFormat
-from claims.importers.aif_import import AifImporter
-from claims.importers.base import Importer
-from claims.importers.brat_import import BratImporter
-from claims.importers.json_import import JsonImporter
+from claims.interchange.exporters.base import UnknownFormat
+from claims.interchange.importers.aif_import import AifImporter
+from claims.interchange.importers.base import Importer
+from claims.interchange.importers.brat_import import BratImporter
+from claims.interchange.importers.json_import import JsonImporter
 
 IMPORTERS: dict[str, Importer] = {
     importer.name: importer for importer in (JsonImporter(), AifImporter(), BratImporter())

@@ -1,0 +1,196 @@
+"""Exports of a document or a whole project, streamed in the negotiated format."""
+
+import io
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+
+# DRF's get_object_or_404 answers 404, not 500, for an id that is not a number (/tags/x/).
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Document
+from annotator.selectors import documents_for, projects_for
+from claims import selectors
+from claims.api.negotiation import (
+    EXPORT_RENDERERS,
+    PROJECT_EXPORT_RENDERERS,
+    ExportNegotiation,
+    content_type,
+    known_formats,
+)
+from claims.interchange.exporters import (
+    EXPORTERS,
+    PROJECT_EXPORTERS,
+    Exporter,
+    ProjectExporter,
+)
+from claims.models import parse_statuses
+
+
+def _export_filename(
+    document: Document, exporter: Exporter, author: str | None, statuses: list[str]
+) -> str:
+    stem = slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}"
+    if author:
+        stem = f"{stem}-{slugify(author, allow_unicode=True) or 'author'}"
+    if statuses:
+        stem = f"{stem}-{'-'.join(statuses)}"
+    return f"{stem}.{exporter.extension}"
+
+
+def _encoded(text: str, chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
+    for i in range(0, len(text), chunk_chars):
+        yield text[i : i + chunk_chars].encode("utf-8")
+
+
+def _gathered(chunks: Iterable[str], chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
+    """Join small pieces of text into blocks of about ``chunk_chars`` for the socket."""
+    pieces: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pieces.append(chunk)
+        size += len(chunk)
+        if size >= chunk_chars:
+            yield "".join(pieces).encode("utf-8")
+            pieces, size = [], 0
+    if pieces:
+        yield "".join(pieces).encode("utf-8")
+
+
+_FORMAT_PARAM = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=list(EXPORTERS),
+    description="Export format; wins over the Accept header. Default: json.",
+)
+_AUTHOR_PARAM = OpenApiParameter(
+    "author", OpenApiTypes.STR, description="Only this user's tags, links and reviews."
+)
+_STATUS_PARAM = OpenApiParameter(
+    "status",
+    OpenApiTypes.STR,
+    description=(
+        "Only tags with one of these statuses, comma separated (pending, accepted, disputed, "
+        "rejected); accepted is the gold layer. Links are kept between kept tags."
+    ),
+)
+
+
+class ExportView(APIView):
+    """Streams an export in the negotiated format; anything else it answers is JSON."""
+
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = ExportNegotiation
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            # Errors (404, 401, a bad format) and OPTIONS are JSON whatever format was asked.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class DocumentExportView(ExportView):
+    """Export a document with its live tags, links and reviews (any member).
+
+    ``author=`` keeps one person's work and ``status=`` the tags of some statuses (with the
+    links between them), in every format.
+    """
+
+    renderer_classes = EXPORT_RENDERERS
+
+    @extend_schema(
+        parameters=[_FORMAT_PARAM, _AUTHOR_PARAM, _STATUS_PARAM],
+        responses={
+            (200, e.media_type.split(";")[0]): OpenApiResponse(
+                OpenApiTypes.OBJECT if "json" in e.media_type else OpenApiTypes.STR,
+                description=f"The export in the format asked for: {known_formats()}.",
+            )
+            for e in EXPORTERS.values()
+        },
+    )
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
+        document = get_object_or_404(documents_for(request.user), pk=pk)
+        exporter: Exporter = request.accepted_renderer.exporter
+        author = request.query_params.get("author") or None
+        statuses = parse_statuses(request.query_params.getlist("status"))
+        snapshot = selectors.document_snapshot(
+            document,
+            author=author,
+            statuses=statuses or None,
+            page_url=request.build_absolute_uri(f"/documents/{document.pk}/"),
+            api_url=request.build_absolute_uri("/api/"),
+        )
+        # The snapshot is read before the response starts, so streaming never holds a
+        # database connection; exporting to a buffer first keeps exporter errors a clean 500.
+        buffer = io.StringIO()
+        exporter.export(snapshot, buffer)
+        response = StreamingHttpResponse(
+            _encoded(buffer.getvalue()), content_type=content_type(exporter)
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=_export_filename(document, exporter, author, statuses)
+        )
+        return response
+
+
+class ProjectExportView(ExportView):
+    """Export every live document of a project in one file: json, w3c or aif (any member).
+
+    The file streams while it is read, a document at a time, from one consistent view of the
+    database, so memory stays that of the largest document however large the project grows.
+    """
+
+    renderer_classes = PROJECT_EXPORT_RENDERERS
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=list(PROJECT_EXPORTERS),
+                description="Export format; wins over the Accept header. Default: json.",
+            )
+        ],
+        responses={
+            (200, e.media_type.split(";")[0]): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The project in the format asked for: "
+                f"{known_formats(PROJECT_EXPORT_RENDERERS)}.",
+            )
+            for e in PROJECT_EXPORTERS.values()
+        },
+    )
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
+        project = get_object_or_404(projects_for(request.user), pk=pk)
+        exporter: ProjectExporter = request.accepted_renderer.exporter
+        api_url = request.build_absolute_uri("/api/")
+        page_url = request.build_absolute_uri("/documents/")
+
+        def chunks() -> Iterator[str]:
+            # Runs while the response streams; the transaction ends with the last chunk (or
+            # when the client goes away and the server closes the response).
+            with selectors.consistent_reads():
+                snapshot = selectors.project_snapshot(
+                    project, page_url_of=lambda pk: f"{page_url}{pk}/", api_url=api_url
+                )
+                yield from exporter.project_chunks(snapshot)
+
+        response = StreamingHttpResponse(_gathered(chunks()), content_type=content_type(exporter))
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{project.slug}.{exporter.extension}"
+        )
+        return response

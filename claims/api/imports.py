@@ -1,0 +1,195 @@
+"""POST /api/projects/{id}/import/: a document with its tags and links from a file."""
+
+import io
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+
+# DRF's get_object_or_404 answers 404, not 500, for an id that is not a number (/tags/x/).
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import CURATING_ROLES
+from annotator.parsers import LimitedJSONParser, check_json_file
+from annotator.selectors import projects_for
+from annotator.services import require_role
+from claims.interchange.exporters import (
+    UnknownFormat,
+)
+from claims.interchange.importers import IMPORTERS
+from claims.interchange.importers.json_import import JsonImporter
+from claims.interchange.importers.source_text import ImportOptions
+from claims.interchange.importing import annotations_import, file_import
+
+#: The largest file (or text file) the import endpoint reads.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportNoticeSerializer(serializers.Serializer):
+    """Something of an imported file that was skipped or adjusted (for the schema)."""
+
+    what = serializers.CharField()
+    count = serializers.IntegerField()
+    why = serializers.CharField()
+    ids = serializers.ListField(child=serializers.CharField(), help_text="The first ten.")
+
+
+def _uploaded_text(upload: UploadedFile, field: str, *, keep_bom: bool = False) -> str:
+    """Return an uploaded file as text, or raise a ValidationError naming the field.
+
+    A brat .txt keeps its byte order mark, since brat counts it in the offsets.
+    """
+    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {field: [f"This file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."]}
+        )
+    try:
+        text = upload.read().decode("utf-8" if keep_bom else "utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({field: [f"{upload.name} is not UTF-8 text."]}) from None
+    if "\x00" in text:  # PostgreSQL stores no NUL in text
+        at = text.index("\x00")
+        message = f"{upload.name} holds a NUL character (character {at}): not a text file."
+        raise ValidationError({field: [message]})
+    return text
+
+
+def _import_request(request: Request) -> tuple[str, UploadedFile, ImportOptions]:
+    """Check the fields of a multipart import; return the format, the file and the options."""
+    data, files = request.data, request.FILES
+
+    def field(name: str) -> str:
+        value = data.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    errors: dict[str, list[str]] = {}
+    format_name = field("format")
+    if not format_name:
+        errors["format"] = [f"Say which format the file is in: {', '.join(IMPORTERS)}."]
+    elif format_name not in IMPORTERS:
+        errors["format"] = [str(UnknownFormat(format_name, list(IMPORTERS)))]
+    upload = files.get("file")
+    if upload is None:
+        errors["file"] = ["Attach the file to import as the field file."]
+    text_upload = files.get("text_file")
+    # Not stripped: the text's own spaces and line ends are part of the document.
+    text = data.get("text") if isinstance(data.get("text"), str) else ""
+    if text and text_upload is not None:
+        errors["text"] = ["Give the source text once: as text or as text_file, not both."]
+    if format_name == "json":
+        for name in ("text", "mapping", "relation_mapping"):
+            if field(name) or (name == "text" and text_upload is not None):
+                errors[name] = [f"A json export carries its own {name.replace('_', ' ')}."]
+    elif format_name == "aif":
+        for name in ("mapping", "relation_mapping"):
+            if field(name):
+                errors[name] = ["Mappings are for brat files; AIF says what each node is."]
+    if errors:
+        raise ValidationError(errors)
+    if text_upload is not None:
+        text = _uploaded_text(text_upload, "text_file", keep_bom=format_name == "brat")
+    title = field("title")
+    if not title and format_name != "json":
+        title = Path(upload.name or "").stem
+    options = ImportOptions(
+        text=text or None,
+        title=title,
+        mapping=field("mapping"),
+        relation_mapping=field("relation_mapping"),
+    )
+    return format_name, upload, options
+
+
+class ProjectImportView(APIView):
+    """Create a document with its tags and links from an imported file.
+
+    Curators and owners only; nothing is written if any part of the file is refused.
+
+    - JSON body: a ``json`` export (``GET /api/documents/{id}/export/?format=json``), with its
+      reviews. Authors are matched by username; people who are not members yet become
+      annotators.
+    - multipart/form-data: ``format`` (json, aif or brat), ``file``, the source text as
+      ``text`` or ``text_file`` (aif: optional when an OVA file carries its text; brat: the
+      ``.txt``), ``title`` (default: the file's name), and for brat ``mapping`` (entity types
+      to kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
+      name no annotators: their tags and links are yours.
+
+    The report counts what was created, and lists what the file held that was skipped or
+    adjusted on the way in, and why.
+    """
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [LimitedJSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "multipart/form-data": inline_serializer(
+                "ImportUpload",
+                {
+                    "format": serializers.ChoiceField(choices=list(IMPORTERS)),
+                    "file": serializers.FileField(),
+                    "text": serializers.CharField(required=False),
+                    "text_file": serializers.FileField(required=False),
+                    "title": serializers.CharField(required=False),
+                    "mapping": serializers.CharField(required=False),
+                    "relation_mapping": serializers.CharField(required=False),
+                },
+            ),
+        },
+        responses={
+            201: inline_serializer(
+                "ImportResult",
+                {
+                    "document": serializers.IntegerField(),
+                    "report": inline_serializer(
+                        "ImportReport",
+                        {
+                            "paragraphs": serializers.IntegerField(),
+                            "tags": serializers.IntegerField(),
+                            "implicit": serializers.IntegerField(),
+                            "links": serializers.IntegerField(),
+                            "reviews": serializers.IntegerField(),
+                            "members_added": serializers.ListField(child=serializers.CharField()),
+                            "skipped": ImportNoticeSerializer(many=True),
+                            "adjusted": ImportNoticeSerializer(many=True),
+                        },
+                    ),
+                },
+            )
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        project = get_object_or_404(projects_for(request.user), pk=pk)
+        # Before reading the body, so a viewer hears about the role rather than the file.
+        require_role(request.user, project, CURATING_ROLES)
+        if request.content_type.startswith("multipart/form-data"):
+            format_name, upload, options = _import_request(request)
+            source = _uploaded_text(upload, "file")
+            if format_name in {"json", "aif"}:
+                check_json_file(source, "file")
+            result = file_import(
+                actor=request.user,
+                project=project,
+                format_name=format_name,
+                source=io.StringIO(source),
+                options=options,
+            )
+        else:
+            snapshot = JsonImporter().load_data(request.data)
+            result = annotations_import(actor=request.user, project=project, snapshot=snapshot)
+        return Response(
+            {"document": result.document.pk, "report": result.report()},
+            status=status.HTTP_201_CREATED,
+        )

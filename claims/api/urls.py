@@ -1,0 +1,28 @@
+"""The claims routes under /api/: tags, links, reviews, exports, imports, maps, agreement."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from claims.api.agreement import DocumentAgreementView
+from claims.api.exports import DocumentExportView, ProjectExportView
+from claims.api.imports import ProjectImportView
+from claims.api.links import LinkViewSet
+from claims.api.map import DocumentMapView
+from claims.api.reviews import ReviewViewSet
+from claims.api.tags import TagViewSet
+
+router = SimpleRouter()
+router.register("tags", TagViewSet, basename="tag")
+router.register("links", LinkViewSet, basename="link")
+router.register("reviews", ReviewViewSet, basename="review")
+
+urlpatterns = [
+    path("documents/<int:pk>/export/", DocumentExportView.as_view(), name="document-export"),
+    path("projects/<int:pk>/import/", ProjectImportView.as_view(), name="project-import"),
+    path("projects/<int:pk>/export/", ProjectExportView.as_view(), name="project-export"),
+    path(
+        "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
+    ),
+    path("documents/<int:pk>/map/", DocumentMapView.as_view(), name="document-map-api"),
+    *router.urls,
+]
