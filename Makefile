@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install browser run test test-fast load lint format bench bench-smoke clean
+.PHONY: install browser run test test-fast load lint typecheck format bench bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -48,6 +48,10 @@ load: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
