@@ -68,7 +68,9 @@ from typing import Any
 import krippendorff
 import numpy as np
 
-DEFAULT_KINDS = ("claim", "evidence", "opinion")
+from claims.kinds import KINDS, plural_of
+
+DEFAULT_KINDS = tuple(k.value for k in KINDS)
 
 REASON_FEWER_THAN_TWO = "fewer than two annotators, so there is nothing to compare"
 REASON_NO_TEXT = "the document has no characters to label"
@@ -90,7 +92,6 @@ BANDS = (
     (0.60, "moderate"),
     (0.80, "substantial"),
 )
-PLURALS = {"claim": "claims", "evidence": "evidence", "opinion": "opinions"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +387,7 @@ def summary(result: dict[str, Any]) -> list[str]:
     """Say in a sentence per line how far annotators agree, overall and per kind, by alpha."""
     lines = []
     sections = [("all kinds", result["overall"])] + [
-        (PLURALS.get(kind, kind), measures) for kind, measures in result["by_kind"].items()
+        (plural_of(kind), measures) for kind, measures in result["by_kind"].items()
     ]
     for label, measures in sections:
         value = measures["krippendorff_alpha"]

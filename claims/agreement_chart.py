@@ -9,7 +9,8 @@ drawing a bar. The ``<title>`` and ``<desc>`` say the same in sentences for scre
 from html import escape
 from typing import Any
 
-from claims.agreement import PLURALS, reading, summary
+from claims.agreement import reading, summary
+from claims.kinds import plural_of
 
 WIDTH = 640
 LABEL_RIGHT = 130  # labels end here, right-aligned
@@ -105,7 +106,7 @@ def render_chart(result: dict[str, Any], *, id_prefix: str = "agreement-chart") 
     """Return an accessible SVG bar chart of alpha by kind and span F1 by pair."""
     canvas = _Canvas()
     alphas = [("All kinds", result["overall"]["krippendorff_alpha"])] + [
-        (PLURALS.get(kind, kind).capitalize(), measures["krippendorff_alpha"])
+        (plural_of(kind).capitalize(), measures["krippendorff_alpha"])
         for kind, measures in result["by_kind"].items()
     ]
     if len(result["annotators"]) < 2:

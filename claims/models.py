@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from annotator.models import Document, LiveManager, Paragraph
+from claims.kinds import kind_choices
 
 #: How many characters of context a tag keeps on each side, for re-anchoring.
 CONTEXT_CHARS = 32
@@ -47,10 +48,8 @@ class SoftDeletable(models.Model):
         return self.deleted_at is not None
 
 
-class TagKind(models.TextChoices):
-    CLAIM = "claim", "Claim"
-    EVIDENCE = "evidence", "Evidence"
-    OPINION = "opinion", "Author opinion"
+#: The kinds of tag, from the registry in ``claims.kinds`` (one place defines each kind).
+TagKind = models.TextChoices("TagKind", kind_choices())
 
 
 class Decision(models.TextChoices):

@@ -9,25 +9,27 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Project
 from annotator.selectors import documents_for, paragraphs_for, roles_of
-from claims.agreement import PLURALS
 from claims.agreement_chart import render_chart
 from claims.argmap.checks import check_map
 from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
 from claims.argmap.text import shorten
-from claims.models import TagKind, TagStatus, parse_statuses, tag_page_url
+from claims.kinds import all_kinds, plural_of
+from claims.models import TagStatus, parse_statuses, tag_page_url
 from claims.selectors import (
     argument_map,
     document_agreement,
+    document_tags,
     documents_with_tag_counts_for,
-    review_rows,
+    my_reviews,
     status_counts_by_document,
     tag_authors,
-    tag_page_rows,
 )
+from claims.serializers import TagSerializer
 
 
 @login_required
@@ -38,8 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
     documents = documents_with_tag_counts_for(request.user).order_by("project_id", "id")
     by_project: dict[int, list] = {p.pk: [] for p in projects}
     statuses = status_counts_by_document(d.pk for d in documents)
+    kinds = range(len(all_kinds()))
     for document in documents:
         document.status_counts = statuses[document.pk]
+        document.kind_counts = [getattr(document, f"kind_{i}") for i in kinds]
         by_project[document.project_id].append(document)
     rows = [{"project": p, "role": roles[p.pk], "documents": by_project[p.pk]} for p in projects]
     return render(request, "claims/home.html", {"rows": rows})
@@ -53,7 +57,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such document.")
     document = paragraphs[0].document
     role = roles_of(request.user).get(document.project_id)
-    tags = tag_page_rows(document_id=pk)
+    tags = TagSerializer(document_tags(request.user, pk), many=True).data
     config = {
         "documentId": document.pk,
         "user": request.user.get_username(),
@@ -62,7 +66,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
         "api": {
             "tags": reverse("tag-list"),
         },
-        "kinds": [{"value": k.value, "label": k.label} for k in TagKind],
+        "kinds": [k.as_config() for k in all_kinds()],
     }
     return render(
         request,
@@ -74,7 +78,6 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "tags": tags,
             "config": config,
-            "kinds": TagKind,
         },
     )
 
@@ -88,13 +91,16 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = paragraphs[0].document
     project = document.project
     role = roles_of(request.user).get(document.project_id)
+    # The API's tag representation, each with the user's own review.
+    tags = TagSerializer(document_tags(request.user, pk), many=True).data
+    mine = my_reviews(document_id=pk, user=request.user)
     config = {
         "documentId": document.pk,
         "user": request.user.get_username(),
         "canReview": role in CONTRIBUTING_ROLES,
         "canCurate": role in CURATING_ROLES,
         "api": {"tags": reverse("tag-list"), "reviews": reverse("review-list")},
-        "kinds": [{"value": k.value, "label": k.label} for k in TagKind],
+        "kinds": [k.as_config() for k in all_kinds()],
         "paragraphs": [{"id": p.pk, "position": p.position, "text": p.text} for p in paragraphs],
     }
     return render(
@@ -105,7 +111,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "role": role,
             "config": config,
-            "tags": review_rows(document_id=pk, user=request.user),
+            "tags": [{**tag, "mine": mine.get(tag["id"])} for tag in tags],
             "statuses": TagStatus,
         },
     )
@@ -132,7 +138,7 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
     summary_keys = ["krippendorff_alpha", "span_f1_exact", "span_f1_overlap"]
     kinds = [
         {
-            "name": PLURALS.get(kind, kind).capitalize(),
+            "name": plural_of(kind).capitalize(),
             "cells": [_cell(measures, key) for key in summary_keys],
             "pairs": [
                 {
@@ -160,7 +166,7 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "pairs": pairs,
             "overall": overall,
-            "kinds": kinds,
+            "kind_rows": kinds,
             "link_f1": _cell(result["overall"], "link_f1"),
             # render_chart escapes every name and figure it writes into the SVG.
             "chart": mark_safe(render_chart(result)),  # noqa: S308
@@ -232,4 +238,29 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": statuses,
             "focus": request.GET.get("tag", ""),
         },
+    )
+
+
+@cache_control(public=True, max_age=24 * 3600)
+def kinds_stylesheet(request: HttpRequest) -> HttpResponse:
+    """Write each kind's colours, lines and symbol as CSS, from the kind registry.
+
+    Public: the sign-in page uses it too. Pages link it with the registry's digest in the URL,
+    so a day's caching never serves a stale look.
+    """
+    kinds = all_kinds()
+    underlines = [
+        {
+            "kind": kind,
+            "image": kind.underline[0],
+            "size": kind.underline[1],
+            "position": "100%" if i == 0 else f"calc(100% - {4 * i}px)",
+        }
+        for i, kind in enumerate(kinds)
+    ]
+    return render(
+        request,
+        "claims/kinds.css",
+        {"underlines": underlines},
+        content_type="text/css; charset=utf-8",
     )

@@ -16,6 +16,7 @@ from annotator.selectors import documents_for
 from claims.agreement import LinkSpan, Span, agreement, summary
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import ArgumentMap
+from claims.kinds import all_kinds
 from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagKind, TagStatus
 from claims.snapshot import (
     DocumentSnapshot,
@@ -108,7 +109,7 @@ def tags_for(user: User, *, deleted: bool = False) -> QuerySet[Tag]:
         ).select_related("deleted_by")
     else:
         qs = _visible(Tag.objects.all(), user, "document")
-    qs = qs.select_related("author", "paragraph")
+    qs = qs.select_related("author", "paragraph", "decided_by")
     return with_review_counts(qs).order_by(*READING_ORDER)
 
 
@@ -416,48 +417,9 @@ def consistent_reads() -> Iterator[None]:
         yield
 
 
-def tag_page_rows(*, document_id: int) -> list[dict]:
-    """The live tags of a document as plain dicts for the reading and review pages (one query)."""
-    rows = (
-        with_review_counts(Tag.objects.filter(document_id=document_id))
-        .order_by(*READING_ORDER)
-        .values(
-            "id",
-            "paragraph_id",
-            "start",
-            "end",
-            "quote",
-            "kind",
-            "note",
-            "author__username",
-            "agree_count",
-            "disagree_count",
-            "status",
-            "decision",
-            "decided_by__username",
-            "version",
-        )
-    )
-    return [
-        {
-            "id": r["id"],
-            "version": r["version"],
-            "paragraph": r["paragraph_id"],
-            "start": r["start"],
-            "end": r["end"],
-            "quote": r["quote"],
-            "kind": r["kind"],
-            "note": r["note"],
-            "author": r["author__username"],
-            "agree": r["agree_count"],
-            "disagree": r["disagree_count"],
-            "status": r["status"],
-            "decision": r["decision"],
-            "decided_by": r["decided_by__username"],
-            "implicit": r["paragraph_id"] is None,
-        }
-        for r in rows
-    ]
+def document_tags(user: User, document_id: int) -> QuerySet[Tag]:
+    """The live tags of one document as the API lists them (the pages embed the same)."""
+    return tags_for(user).filter(document_id=document_id)
 
 
 # --- Review, curation and agreement ---------------------------------------------------------
@@ -474,15 +436,14 @@ def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
     return reviews, decisions
 
 
-def review_rows(*, document_id: int, user: User) -> list[dict]:
-    """The page rows of a document's live tags, each with the user's own review (two queries)."""
-    mine = {
+def my_reviews(*, document_id: int, user: User) -> dict[int, dict]:
+    """Map tag id to the user's own live review of it (id, verdict, comment), in one query."""
+    return {
         r["tag_id"]: {"id": r["id"], "verdict": r["verdict"], "comment": r["comment"]}
         for r in Review.objects.filter(
             tag__document_id=document_id, tag__deleted_at__isnull=True, reviewer_id=user.pk
         ).values("id", "tag_id", "verdict", "comment")
     }
-    return [{**row, "mine": mine.get(row["id"])} for row in tag_page_rows(document_id=document_id)]
 
 
 def status_counts_by_document(document_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -609,11 +570,11 @@ def _count(n: int, noun: str) -> str:
 def documents_with_tag_counts_for(
     user: AbstractBaseUser | AnonymousUser,
 ) -> QuerySet[Document]:
-    """Documents with live-tag counts per kind, as ``claim_count`` and so on."""
+    """Documents with their live-tag count, and one count per kind as ``kind_0``, ``kind_1``...
+    in the registry's order."""
     live = Q(tags__deleted_at__isnull=True)
-    return documents_for(user).annotate(
-        tag_count=Count("tags", filter=live),
-        claim_count=Count("tags", filter=live & Q(tags__kind="claim")),
-        evidence_count=Count("tags", filter=live & Q(tags__kind="evidence")),
-        opinion_count=Count("tags", filter=live & Q(tags__kind="opinion")),
-    )
+    per_kind = {
+        f"kind_{i}": Count("tags", filter=live & Q(tags__kind=kind.value))
+        for i, kind in enumerate(all_kinds())
+    }
+    return documents_for(user).annotate(tag_count=Count("tags", filter=live), **per_kind)

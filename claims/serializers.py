@@ -72,6 +72,10 @@ class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     agree = serializers.SerializerMethodField()
     disagree = serializers.SerializerMethodField()
+    # The curator who decided its status (null without a decision, or once they are deleted).
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     # Who deleted it (null while live, and once that user is deleted): the deleted-tags view.
     deleted_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True

@@ -10,4 +10,5 @@ urlpatterns = [
     path("documents/<int:pk>/review/", pages.review_page, name="review"),
     path("documents/<int:pk>/agreement/", pages.agreement_page, name="agreement"),
     path("documents/<int:pk>/map/", pages.map_page, name="map"),
+    path("kinds.css", pages.kinds_stylesheet, name="kinds-css"),
 ]

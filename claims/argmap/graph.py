@@ -13,7 +13,9 @@ from functools import cached_property
 
 import networkx as nx
 
-KINDS = ("claim", "evidence", "opinion")
+from claims.kinds import KINDS as REGISTRY
+
+KINDS = tuple(k.value for k in REGISTRY)
 RELATIONS = ("supports", "attacks", "undercuts")
 
 

@@ -15,28 +15,26 @@ from xml.sax.saxutils import escape
 from claims.argmap.graph import ArgumentMap, MapEdge, MapNode
 from claims.argmap.layout import FONT_SIZE, LABEL_HEIGHT, LINE_HEIGHT, PAD_X, PAD_Y, Layout, Point
 from claims.argmap.text import shorten
+from claims.kinds import all_kinds
 
+#: The relations' colours; each kind's colour and border come from the kind registry.
 COLOURS = {
-    "claim": "#0072b2",
-    "evidence": "#d55e00",
-    "opinion": "#cc79a7",
     "supports": "#009e73",
     "attacks": "#000000",
     "undercuts": "#000000",
 }
-KIND_LABELS = {"claim": "CLAIM", "evidence": "EVIDENCE", "opinion": "OPINION"}
 TITLE_CHARS = 60  # quotes in edge titles
 EMPTY_SIZE = (360, 64)
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-STYLE = f"""
+_STYLE_HEAD = f"""
 .argmap text {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
   sans-serif; font-size: {FONT_SIZE}px; fill: #1a1a1a; }}
 .argmap .node rect {{ fill: #ffffff; stroke-width: 2; }}
-.argmap .k-claim rect {{ stroke: {COLOURS["claim"]}; }}
-.argmap .k-evidence rect {{ stroke: {COLOURS["evidence"]}; stroke-dasharray: 7 4; }}
-.argmap .k-opinion rect {{ stroke: {COLOURS["opinion"]}; stroke-dasharray: 2 3; }}
+"""
+
+_STYLE_TAIL = f"""\
 .argmap .node.implicit rect {{ fill: #f2f2f2; stroke-dasharray: 10 3 2 3; }}
 .argmap .node .kind {{ font-size: 10px; font-weight: 700; letter-spacing: 0.06em; }}
 .argmap .node:hover rect, .argmap .node:focus rect, .argmap a:focus .node rect {{
@@ -52,6 +50,18 @@ STYLE = f"""
   stroke: #ffffff; stroke-width: 3px; }}
 .argmap .empty {{ font-size: 14px; }}
 """
+
+
+def style() -> str:
+    """Return the map's stylesheet, each kind's border drawn from the kind registry."""
+    kinds = "".join(
+        f".argmap .k-{k.value} rect {{ stroke: {k.colour};"
+        + (f" stroke-dasharray: {k.map_dash};" if k.map_dash else "")
+        + " }\n"
+        for k in all_kinds()
+    )
+    return _STYLE_HEAD + kinds + _STYLE_TAIL
+
 
 MARKERS = f"""<defs>
 <marker id="m-supports" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" markerHeight="11" \
@@ -117,7 +127,7 @@ def render_svg(
         f'width="{width}" height="{height}" role="{role}" aria-label="{xml_text(label)}">',
         f"<title>{xml_text(title or 'Argument map')}</title>",
         f"<desc>{xml_text(summary)}</desc>",
-        f"<style>{STYLE}</style>",
+        f"<style>{style()}</style>",
         MARKERS,
     ]
     if empty:
@@ -201,7 +211,7 @@ def _label_point(points: tuple[Point, ...]) -> Point:
 
 def _node(node: MapNode, layout: Layout, node_href: Callable[[MapNode], str] | None) -> str:
     box = layout.nodes[node.id]
-    kind = KIND_LABELS.get(node.kind, node.kind.upper())
+    kind = node.kind.upper()
     classes = f"node k-{node.kind}" + (" implicit" if node.implicit else "")
     kind_label = f"{kind} \u00b7 implicit" if node.implicit else kind
     spoken = f"{node.kind}{' (implicit)' if node.implicit else ''}: {node.text}"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from claims.argmap.graph import ArgumentMap, MapEdge, MapNode
 from claims.argmap.layout import layout_map
-from claims.argmap.svg import STYLE, render_svg, xml_text
+from claims.argmap.svg import render_svg, style, xml_text
 from tests.claims.test_argmap_graph import maps
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -123,7 +123,7 @@ def test_edges_differ_by_line_style_and_marker_not_colour_alone():
     marker_ids = {m.get("id") for m in root.iter(f"{SVG}marker")}
     assert marker_ids == {"m-supports", "m-attacks", "m-undercuts"}
     # Dashes tell the kinds and relations apart; claims and supports stay solid.
-    rules = dict(re.findall(r"\.argmap ([^{]+?) \{([^}]*)\}", STYLE))
+    rules = dict(re.findall(r"\.argmap ([^{]+?) \{([^}]*)\}", style()))
     assert "dasharray" in rules[".k-evidence rect"]
     assert "dasharray" in rules[".k-opinion rect"]
     assert "dasharray" not in rules[".k-claim rect"]
@@ -132,7 +132,7 @@ def test_edges_differ_by_line_style_and_marker_not_colour_alone():
     assert "dasharray" in rules[".undercuts path"]
     assert "dasharray" not in rules[".supports path"]
     for colour in ("#0072b2", "#d55e00", "#cc79a7"):
-        assert colour in STYLE
+        assert colour in style()
 
 
 def test_hostile_text_is_escaped_everywhere():

@@ -22,20 +22,24 @@ from typing import ClassVar, TextIO
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import Argument, MapNode, validate
 from claims.argmap.layout import node_lines
+from claims.kinds import kind_of
 from claims.snapshot import DocumentSnapshot
 
 GRAPH_ATTRS = {"rankdir": "BT", "labelloc": "t", "fontname": "Helvetica"}
-KIND_STYLES = {
-    "claim": {"shape": "box", "style": "rounded", "color": "#0072b2"},
-    "evidence": {"shape": "note", "style": "dashed", "color": "#d55e00"},
-    "opinion": {"shape": "ellipse", "style": "dotted", "color": "#cc79a7"},
-}
 RELATION_STYLES = {
     "supports": {"style": "solid", "color": "#009e73", "arrowhead": "normal"},
     "attacks": {"style": "dashed", "color": "#000000", "arrowhead": "tee"},
     "undercuts": {"style": "dotted", "color": "#000000", "arrowhead": "diamond"},
 }
 _NOT_SHOWN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _kind_style(value: str) -> dict[str, object]:
+    """Return a node's shape, style and colour from the kind registry."""
+    kind = kind_of(value)
+    if kind is None:  # validate() has refused the map already
+        raise ValueError(f"Unknown kind {value!r}.")
+    return {"shape": kind.dot_shape, "style": kind.dot_style, "color": kind.colour}
 
 
 def quoted(value: object) -> str:
@@ -77,7 +81,7 @@ def dot_text(snapshot: DocumentSnapshot) -> str:
         '  edge [fontname="Helvetica", fontsize="9", penwidth="1.3"];',
     ]
     for node in m.nodes:
-        attrs: dict[str, object] = {**KIND_STYLES[node.kind], "label": _label(node)}
+        attrs: dict[str, object] = {**_kind_style(node.kind), "label": _label(node)}
         if node.implicit:
             attrs["style"] = f"{attrs['style']},filled"
             attrs["fillcolor"] = "#f2f2f2"
