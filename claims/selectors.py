@@ -437,12 +437,12 @@ def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
 
 
 def my_reviews(*, document_id: int, user: User) -> dict[int, dict]:
-    """Map tag id to the user's own live review of it (id, verdict, comment), in one query."""
+    """Map tag id to the user's own live review of it (id, verdict, comment, version)."""
     return {
-        r["tag_id"]: {"id": r["id"], "verdict": r["verdict"], "comment": r["comment"]}
+        r.pop("tag_id"): r
         for r in Review.objects.filter(
             tag__document_id=document_id, tag__deleted_at__isnull=True, reviewer_id=user.pk
-        ).values("id", "tag_id", "verdict", "comment")
+        ).values("id", "tag_id", "verdict", "comment", "version")
     }
 
 

@@ -6,9 +6,9 @@ entry, soft-deleted ones included (a backup keeps what a curator could still res
 their timestamps and versions. ``project_import`` recreates it in one transaction and reports
 what it did. Exporting the restored project gives the same file again, byte for byte.
 
-The format, version 1 (UTF-8 JSON, one row per line so the file streams out and diffs well)::
+The format, version 2 (UTF-8 JSON, one row per line so the file streams out and diffs well)::
 
-    {"format": "claim-annotator-project", "version": 1,
+    {"format": "claim-annotator-backup", "version": 2,
      "project": {"name", "slug", "description", "accept_after_agrees",
                  "reject_after_disagrees", "created_at"},
      "members": [{"user", "role", "created_at"}, ...],
@@ -37,6 +37,8 @@ The format, version 1 (UTF-8 JSON, one row per line so the file streams out and 
 - History ``before``/``after`` are the fields of the tag, link or review as they were, with
   their ``*_id`` values translated like the references above (people as usernames); a value
   that points outside the project becomes null, and so does an ``object_id``.
+- Version 1 was the same file named ``claim-annotator-project``, the name the API's project
+  export (``claims.interchange.exporters.json_export``) also has; a restore still reads it.
 - Notes and comments are sanitised again on the way in; the report counts any that changed
   (only a hand-edited file can hold one).
 """
@@ -61,8 +63,10 @@ from claims.models import HistoryEntry, Link, Review, Tag
 from claims.sanitize import clean_html
 from claims.selectors import consistent_reads
 
-FORMAT = "claim-annotator-project"
-VERSION = 1
+FORMAT = "claim-annotator-backup"
+VERSION = 2
+#: Version 1 of the backup, named like the API's project export; restores still read it.
+LEGACY_FORMAT = ("claim-annotator-project", 1)
 
 #: Plain fields of each kind, written as they are (times and dates as ISO 8601).
 PROJECT_FIELDS = (
@@ -552,6 +556,29 @@ def _sanitised(obj: models.Model, name: str, report: ImportReport) -> None:
         report.notes_sanitised += 1
 
 
+def _check_format(data: object) -> None:
+    """Refuse anything but a backup of this version or of version 1, saying what it is."""
+    if not isinstance(data, dict):
+        raise BackupError(f'This is not a project backup (no "format": {FORMAT!r}).')
+    named = (data.get("format"), data.get("version"))
+    if named == LEGACY_FORMAT and "documents" in data and "paragraphs" not in data:
+        raise BackupError(
+            "This is a project export (GET /api/projects/{id}/export/), not a backup: it holds "
+            "no members, history or deleted rows. Import its documents one at a time "
+            "(POST /api/projects/{id}/import/), or restore from a backup (manage.py "
+            "export_project)."
+        )
+    if named == LEGACY_FORMAT:
+        return
+    if data.get("format") != FORMAT:
+        raise BackupError(f'This is not a project backup (no "format": {FORMAT!r}).')
+    if data.get("version") != VERSION:
+        raise BackupError(
+            f"This backup is version {data.get('version')!r}; this app reads version {VERSION} "
+            f"(and version {LEGACY_FORMAT[1]}, named {LEGACY_FORMAT[0]!r})."
+        )
+
+
 @transaction.atomic
 def project_import(data: dict, *, slug: str | None = None, progress: bool = False) -> ImportReport:
     """Recreate a backed-up project (under ``slug`` if given) and report what was made.
@@ -559,12 +586,7 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
     Refuses a file of another format or version, a slug that is taken, and a file whose
     references do not hold; nothing is written then.
     """
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BackupError(f'This is not a project backup (no "format": {FORMAT!r}).')
-    if data.get("version") != VERSION:
-        raise BackupError(
-            f"This backup is version {data.get('version')!r}; this app reads version {VERSION}."
-        )
+    _check_format(data)
     fields = data.get("project")
     if not isinstance(fields, dict):
         raise BackupError("project: expected an object.")

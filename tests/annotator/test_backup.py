@@ -127,8 +127,8 @@ def empty_the_database() -> None:
 def test_restoring_into_an_empty_database_gives_the_same_backup(rich_project, tmp_path):
     first = export("backups")
     data = json.loads(first)
-    assert data["format"] == "claim-annotator-project"
-    assert data["version"] == 1
+    assert data["format"] == "claim-annotator-backup"
+    assert data["version"] == 2
     assert len(data["documents"]) == 2
     assert any(row["deleted_at"] for row in data["tags"])
     assert any(row["deleted_at"] for row in data["reviews"])
@@ -200,6 +200,26 @@ def test_a_taken_slug_is_refused_and_nothing_is_written(rich_project, tmp_path):
     assert _counts() == counts
 
 
+def test_a_version_1_backup_under_its_old_name_still_restores(rich_project, tmp_path):
+    """Version 1 of the backup was called claim-annotator-project, like the API's export."""
+    data = json.loads(export("backups"))
+    data.update(format="claim-annotator-project", version=1)
+    empty_the_database()
+    assert "Restored project 'backups'" in restore(tmp_path, json.dumps(data).encode())
+    restored = json.loads(export("backups"))
+    assert (restored["format"], restored["version"]) == ("claim-annotator-backup", 2)
+    assert restored["tags"] == data["tags"]
+
+
+def test_a_project_export_is_not_taken_for_a_backup(rich_project, tmp_path, client_for):
+    owner = rich_project.memberships.get(role="owner").user
+    response = client_for(owner).get(f"/api/projects/{rich_project.pk}/export/?format=json")
+    project_export = b"".join(response.streaming_content)
+    assert json.loads(project_export)["format"] == "claim-annotator-project"
+    with pytest.raises(CommandError, match=r"a project export .* not a backup"):
+        restore(tmp_path, project_export, "--slug", "elsewhere")
+
+
 def _counts() -> dict:
     return {
         m.__name__: m._base_manager.count()
@@ -211,7 +231,9 @@ def _counts() -> dict:
     ("change", "message"),
     [
         (lambda d: d.update(format="other"), "not a project backup"),
-        (lambda d: d.update(version=2), "version 2"),
+        (lambda d: d.update(version=3), "version 3"),
+        (lambda d: d.update(version=1), "version 1"),
+        (lambda d: d.update(format="claim-annotator-project"), "not a project backup"),
         (lambda d: d["tags"][0].update(paragraph=999), r"tags\[0\]\.paragraph: there is no"),
         (lambda d: d["links"][0].update(source=None), "links"),
         (lambda d: d["tags"][0].pop("quote"), r"tags\[0\]: missing quote"),

@@ -570,3 +570,13 @@ def test_random_maps_survive_the_database(snapshot):
     parsed = load(json.loads(export("json", snapshot)))
     result = annotations_import(actor=None, project=ProjectFactory(), snapshot=parsed)
     assert shape(document_snapshot(result.document)) == shape(parsed)
+
+
+@pytest.mark.parametrize(
+    ("name", "version"), [("claim-annotator-project", 1), ("claim-annotator-backup", 2)]
+)
+def test_a_whole_project_file_is_named_as_such(name, version):
+    with pytest.raises(ValidationError) as refused:
+        JsonImporter().load_data({"format": name, "version": version, "documents": []})
+    [message] = refused.value.message_dict["format"]
+    assert f"This is a whole project ('{name}'), not one document's export" in message

@@ -19,7 +19,12 @@ from typing import Any, ClassVar, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from claims.interchange.exporters.json_export import FORMAT_NAME, FORMAT_VERSION
+from claims.interchange.backup import FORMAT as BACKUP_FORMAT
+from claims.interchange.exporters.json_export import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    PROJECT_FORMAT_NAME,
+)
 from claims.interchange.importers.source_text import MAX_PROBLEMS, Problems
 from claims.models import CONTEXT_CHARS, Relation, TagKind, TagStatus, Verdict
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
@@ -31,6 +36,9 @@ _NO_SUCH_TAG = "There is no tag with id {} in this file."
 _NO_SUCH_LINK = "There is no link with id {} in this file."
 #: Link.group's max_length.
 GROUP_CHARS = 64
+
+#: Files that hold a whole project: the API's project export and the backup file.
+WHOLE_PROJECT_FORMATS = (PROJECT_FORMAT_NAME, BACKUP_FORMAT)
 
 
 class _Bad:
@@ -205,6 +213,14 @@ class JsonImporter:
                 {
                     NON_FIELD_ERRORS: "The file should hold one JSON object (a claim-annotator "
                     f"json export), not {_describe(data)}."
+                }
+            )
+        if data.get("format") in WHOLE_PROJECT_FORMATS:
+            raise ValidationError(
+                {
+                    "format": f"This is a whole project ({data.get('format')!r}), not one "
+                    "document's export: import each element of its documents on its own, or "
+                    "restore a backup with manage.py import_project."
                 }
             )
         if data.get("format") != FORMAT_NAME:
