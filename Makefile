@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install browser run test test-fast load lint format bench bench-smoke clean
+.PHONY: install browser run test test-fast load lint format lint-js test-js bench bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,13 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The page scripts: ESLint (eslint.config.js) and the unit tests of their pure modules.
+lint-js: node_modules
+	npx eslint static tests/js eslint.config.js
+
+test-js: node_modules
+	node --test tests/js/
 
 bench: install browser
 	$(PY) -m bench
