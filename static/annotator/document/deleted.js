@@ -9,7 +9,7 @@ import { curlyQuote, timeElement } from "../format.js";
 import { tagHistory } from "./details.js";
 import { repaintParagraph } from "./highlights.js";
 import { describeLink, linkHistory, loadLinks } from "./links.js";
-import { focusTag } from "./panel.js";
+import { focusTag, kindAndFlag } from "./panel.js";
 import { showChangedMeanwhile, SINCE_LISTED } from "./stale.js";
 import { config, isVisible, kinds, linkRef, state, tagRef, urls } from "./state.js";
 import { toast } from "./toasts.js";
@@ -123,16 +123,7 @@ function deletedEntry(tag) {
   li.dataset.tag = tag.id;
   const head = document.createElement("p");
   head.className = "deleted-head";
-  const kind = document.createElement("span");
-  kind.className = `kind-label k-${tag.kind}`;
-  kind.textContent = kinds.label(tag.kind);
-  head.append(kind, " ");
-  if (tag.implicit) {
-    const flag = document.createElement("span");
-    flag.className = "implicit-flag";
-    flag.textContent = "implicit";
-    head.append(flag, " ");
-  }
+  head.append(...kindAndFlag(tag));
   const quote = document.createElement("span");
   quote.className = "quote";
   quote.id = `deleted-quote-${tag.id}`;

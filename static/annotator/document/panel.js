@@ -13,6 +13,18 @@ const summary = document.getElementById("tag-summary");
 const authorSelect = document.getElementById("author-filter");
 const kindBoxes = () => document.querySelectorAll('.filters input[name="kind"]');
 
+/** A tag's kind as a label, and "implicit" after it for an implicit statement. */
+export function kindAndFlag(tag) {
+  const kind = document.createElement("span");
+  kind.className = `kind-label k-${tag.kind}`;
+  kind.textContent = kinds.label(tag.kind);
+  if (!tag.implicit) return [kind, " "];
+  const flag = document.createElement("span");
+  flag.className = "implicit-flag";
+  flag.textContent = "implicit";
+  return [kind, " ", flag, " "];
+}
+
 export function renderList() {
   const order = new Map([...paragraphs.keys()].map((id, i) => [id, i]));
   const visible = [...state.tags.values()]
@@ -28,23 +40,13 @@ export function renderList() {
     button.type = "button";
     button.dataset.tag = tag.id;
     button.className = "tag-entry-button";
-    const kind = document.createElement("span");
-    kind.className = `kind-label k-${tag.kind}`;
-    kind.textContent = kinds.label(tag.kind);
     const quote = document.createElement("span");
     quote.className = "quote";
     quote.textContent = shorten(tag.quote);
     const author = document.createElement("span");
     author.className = "author";
     author.textContent = tag.author;
-    button.append(kind, " ");
-    if (tag.implicit) {
-      const flag = document.createElement("span");
-      flag.className = "implicit-flag";
-      flag.textContent = "implicit";
-      button.append(flag, " ");
-    }
-    button.append(quote, " ", author);
+    button.append(...kindAndFlag(tag), quote, " ", author);
     li.append(button);
     frag.append(li);
   }
