@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install browser run test test-fast load lint typecheck format bench bench-smoke clean
+.PHONY: install browser run test test-fast load lint typecheck lint-js test-js format bench bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -34,10 +34,10 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: install browser node_modules
+test: install browser node_modules test-js
 	$(VENV)/bin/pytest
 
-test-fast: install node_modules
+test-fast: install node_modules test-js
 	$(VENV)/bin/pytest -m "not e2e and not load"
 
 # The load test alone; it needs PostgreSQL, e.g.
@@ -45,7 +45,7 @@ test-fast: install node_modules
 load: install
 	$(VENV)/bin/pytest -m load tests/load
 
-lint: install
+lint: install lint-js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -56,6 +56,13 @@ typecheck: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The page scripts: ESLint (eslint.config.js) and the unit tests of their pure modules.
+lint-js: node_modules
+	npx eslint static tests/js eslint.config.js
+
+test-js: node_modules
+	node --test tests/js/
 
 bench: install browser
 	$(PY) -m bench

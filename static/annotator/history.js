@@ -4,6 +4,9 @@
 // notes arrive as the server's bleached HTML and are reduced to their words in an inert
 // document, comments are shown exactly as typed; nothing here goes through innerHTML.
 
+import { get } from "./api.js";
+import { curlyQuote, timeElement } from "./format.js";
+
 const ACTIONS = {
   create: "created it",
   update: "changed it",
@@ -13,17 +16,6 @@ const ACTIONS = {
   merge: "merged it",
 };
 
-const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-/** A <time> element for an ISO timestamp, in the reader's locale. */
-export function timeElement(iso) {
-  const time = document.createElement("time");
-  time.dateTime = iso;
-  const date = new Date(iso);
-  time.textContent = Number.isNaN(date.getTime()) ? iso : DATE_FORMAT.format(date);
-  return time;
-}
-
 /** The words of a bleached HTML note, parsed in a document that runs and loads nothing. */
 export function plainText(html) {
   if (!html) return "";
@@ -31,12 +23,8 @@ export function plainText(html) {
   return (inert.body.textContent ?? "").replace(/\s+/g, " ").trim();
 }
 
-function shorten(text, max = 140) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 function quoted(text) {
-  return text ? `“${shorten(text)}”` : "(empty)";
+  return text ? curlyQuote(text, 140) : "(empty)";
 }
 
 /**
@@ -157,9 +145,9 @@ let counter = 0;
 /**
  * A "History" button and the panel it opens; the entries load when it first opens (and again
  * on every later opening, so they are current). `load(url)` returns the entries or throws an
- * Error whose message a person can read.
+ * Error whose message a person can read (the API client's GET unless given).
  */
-export function historyDisclosure({ url, load, kindLabels, name }) {
+export function historyDisclosure({ url, load = get, kindLabels, name }) {
   counter += 1;
   const wrap = document.createElement("div");
   wrap.className = "history";

@@ -40,7 +40,7 @@ function fitScale() {
 }
 
 function fit() {
-  const { w, h } = size();
+  const { w } = size();
   view.scale = Math.min(fitScale(), 1.25);
   view.x = (WIDTH - w / view.scale) / 2;
   view.y = 0; // top-aligned: conclusions first

@@ -1,18 +1,27 @@
 // The review page: one tag at a time, in reading order, shown in its paragraph. Reviewers agree
 // or disagree (keys a / d, n to skip), curators accept, reject or reset; everything goes through
-// the API. Offsets are Unicode code points, so paragraphs are cut with Array.from, never slice.
+// the API client (api.js), which names the version of each tag and review it changes. Offsets
+// are Unicode code points, so paragraphs are cut in code points (offsets.js).
+
+import { act, create, get, itemRef, readNow, update } from "./api.js";
+import { shorten } from "./format.js";
+import { kindRegistry } from "./kinds.js";
+import { sliceCodePoints } from "./offsets.js";
+import { discussionEntries } from "./review/discussion.js";
 
 const config = JSON.parse(document.getElementById("review-config").textContent);
-const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
-const KIND_LABELS = Object.fromEntries(config.kinds.map((k) => [k.value, k.label]));
+const kinds = kindRegistry(config.kinds);
 const PARAGRAPHS = new Map(config.paragraphs.map((p) => [p.id, p]));
 const VERDICT_WORDS = { agree: "agreed", disagree: "disagreed" };
 const DECISION_WORDS = { accepted: "Accepted", rejected: "Rejected", pending: "Reset to pending" };
 
-const tags = new Map(); // id -> tag row (see claims.selectors.review_rows)
+const tags = new Map(); // id -> tag, as the API represents it
+const mine = new Map(); // tag id -> the user's own review of it
 const order = []; // ids in reading order
-for (const tag of JSON.parse(document.getElementById("review-tags").textContent)) {
+for (const row of JSON.parse(document.getElementById("review-tags").textContent)) {
+  const { mine: review, ...tag } = row;
   tags.set(tag.id, tag);
+  if (review) mine.set(tag.id, review);
   order.push(tag.id);
 }
 
@@ -52,52 +61,7 @@ const state = {
   busy: false,
 };
 
-// --- API -------------------------------------------------------------------------------------
-
-class ApiError extends Error {}
-
-/** Turn an API error body into one sentence a person can act on. */
-function describeError(status, body) {
-  if (status === 401) return "You are signed out; sign in again and reload the page.";
-  if (status === 403) return body?.detail ?? "You may not do this.";
-  if (status === 404) return "That tag no longer exists (someone may have deleted or merged it).";
-  if (body && typeof body === "object") {
-    if (body.detail) return body.detail;
-    return Object.entries(body)
-      .map(([field, messages]) => {
-        const text = Array.isArray(messages) ? messages.join(" ") : String(messages);
-        return field === "non_field_errors" ? text : `${field}: ${text}`;
-      })
-      .join(" ");
-  }
-  return `The server answered ${status}.`;
-}
-
-async function api(method, url, body) {
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": csrfToken,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError("Could not reach the server. Check the connection and try again.");
-  }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new ApiError(describeError(response.status, data));
-  return data;
-}
+// --- Messages ------------------------------------------------------------------------------
 
 function showError(message) {
   els.error.textContent = message;
@@ -127,7 +91,7 @@ function matches(tag, mode, status) {
   if (status && tag.status !== status) return false;
   if (mode === "all") return true;
   if (isOwn(tag)) return false;
-  return mode === "others" || !tag.mine;
+  return mode === "others" || !mine.has(tag.id);
 }
 
 function rebuildList() {
@@ -144,7 +108,7 @@ function nextId() {
   const list = state.list;
   if (list.length === 0) return null;
   const here = list.indexOf(state.current);
-  const wanted = (id) => els.queueFilter.value !== "todo" || !tags.get(id).mine;
+  const wanted = (id) => els.queueFilter.value !== "todo" || !mine.has(id);
   for (let step = 1; step <= list.length; step++) {
     const id = list[(here + step) % list.length];
     if (wanted(id)) return id;
@@ -156,15 +120,16 @@ function nextId() {
 
 function renderProgress() {
   if (!els.progress) return;
-  const others = order.filter((id) => !isOwn(tags.get(id)));
-  const reviewed = others.filter((id) => tags.get(id).mine).length;
+  const { reviewed, others } = reviewCount();
   els.progress.textContent = `${reviewed} of ${others.length} reviewed`;
   els.progressBar.max = Math.max(1, others.length);
   els.progressBar.value = reviewed;
 }
 
-function shorten(text, max = 70) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** How many of the others' tags the user has reviewed. */
+function reviewCount() {
+  const others = order.filter((id) => !isOwn(tags.get(id)));
+  return { reviewed: others.filter((id) => mine.has(id)).length, others };
 }
 
 function statusBadge(status) {
@@ -187,18 +152,19 @@ function renderQueue() {
     if (id === state.current) button.setAttribute("aria-current", "true");
     const kind = document.createElement("span");
     kind.className = `kind-label k-${tag.kind}`;
-    kind.textContent = KIND_LABELS[tag.kind];
+    kind.textContent = kinds.label(tag.kind);
     const quote = document.createElement("span");
     quote.className = "quote";
-    quote.textContent = tag.implicit ? `[implicit] ${shorten(tag.quote)}` : shorten(tag.quote);
+    quote.textContent = tag.implicit ? `[implicit] ${shorten(tag.quote, 70)}` : shorten(tag.quote, 70);
     const by = document.createElement("span");
     by.className = "author";
     by.textContent = tag.author;
     button.append(kind, " ", quote, " ", by, " ", statusBadge(tag.status));
-    if (tag.mine) {
+    const review = mine.get(id);
+    if (review) {
       const mark = document.createElement("span");
-      mark.className = `mine-mark v-${tag.mine.verdict}`;
-      mark.textContent = tag.mine.verdict === "agree" ? "✓ you agreed" : "✗ you disagreed";
+      mark.className = `mine-mark v-${review.verdict}`;
+      mark.textContent = review.verdict === "agree" ? "✓ you agreed" : "✗ you disagreed";
       button.append(" ", mark);
     }
     li.append(button);
@@ -242,11 +208,14 @@ function contextOf(tag) {
   where.textContent = `Paragraph ${paragraph.position + 1}`;
   const text = document.createElement("p");
   text.className = "para context-text";
-  const points = Array.from(paragraph.text);
   const mark = document.createElement("mark");
   mark.className = `hl k-${tag.kind}`;
-  mark.textContent = points.slice(tag.start, tag.end).join("");
-  text.append(points.slice(0, tag.start).join(""), mark, points.slice(tag.end).join(""));
+  mark.textContent = sliceCodePoints(paragraph.text, tag.start, tag.end);
+  text.append(
+    sliceCodePoints(paragraph.text, 0, tag.start),
+    mark,
+    sliceCodePoints(paragraph.text, tag.end),
+  );
   box.append(where, text);
   return box;
 }
@@ -268,7 +237,7 @@ function show(id) {
   els.card.dataset.tag = tag.id;
   els.card.className = `review-card k-${tag.kind}`;
   els.kind.className = `kind-label k-${tag.kind}`;
-  els.kind.textContent = KIND_LABELS[tag.kind];
+  els.kind.textContent = kinds.label(tag.kind);
   els.author.textContent = isOwn(tag) ? `${tag.author} (you)` : tag.author;
   renderBadges(tag);
   els.context.replaceChildren(contextOf(tag));
@@ -295,16 +264,17 @@ function renderBadges(tag) {
 
 function renderMine(tag) {
   const own = isOwn(tag);
+  const review = mine.get(tag.id);
   for (const button of [els.agree, els.disagree]) {
     if (!button) continue;
     button.disabled = own || state.busy;
-    button.setAttribute("aria-pressed", String(tag.mine?.verdict === button.id));
+    button.setAttribute("aria-pressed", String(review?.verdict === button.id));
   }
   if (own && config.canReview) {
     els.mine.textContent = "This is your own tag: others review it.";
     els.mine.hidden = false;
-  } else if (tag.mine) {
-    els.mine.textContent = `You ${VERDICT_WORDS[tag.mine.verdict]}. Press the other button to change your verdict.`;
+  } else if (review) {
+    els.mine.textContent = `You ${VERDICT_WORDS[review.verdict]}. Press the other button to change your verdict.`;
     els.mine.hidden = false;
   } else {
     els.mine.hidden = true;
@@ -327,70 +297,29 @@ function renderDecision(tag) {
 
 let discussionFor = null;
 
-function when(iso) {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
-
 async function loadDiscussion(id) {
   discussionFor = id;
   let body;
   try {
-    body = await api("GET", `${config.api.tags}${id}/discussion/`);
+    body = await get(`${config.api.tags}${id}/discussion/`);
   } catch (error) {
     if (discussionFor === id) els.discussion.replaceChildren();
     showError(`The discussion could not be loaded. ${error.message}`);
     return;
   }
   if (discussionFor !== id) return; // the reader moved on meanwhile
-  const entries = [
-    ...body.reviews.map((r) => ({ at: r.created_at, kind: "review", item: r })),
-    ...body.decisions.map((d) => ({ at: d.at, kind: "decision", item: d })),
-  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const frag = document.createDocumentFragment();
-  for (const { kind, item } of entries) {
-    const li = document.createElement("li");
-    li.className = `discussion-entry ${kind}`;
-    const head = document.createElement("p");
-    head.className = "discussion-head";
-    const who = document.createElement("strong");
-    const time = document.createElement("time");
-    if (kind === "review") {
-      who.textContent = item.reviewer;
-      head.append(who, ` ${item.verdict === "agree" ? "agrees" : "disagrees"} · `);
-      time.dateTime = item.created_at;
-      time.textContent = when(item.created_at);
-    } else {
-      who.textContent = item.actor ?? "someone";
-      const what =
-        item.action === "merge"
-          ? ` merged tags (${item.status})`
-          : item.status === "pending"
-            ? " withdrew the decision"
-            : ` ${item.status} the tag`;
-      head.append(who, `${what} · `);
-      time.dateTime = item.at;
-      time.textContent = when(item.at);
-    }
-    head.append(time);
-    li.append(head);
-    if (item.comment) {
-      const comment = document.createElement("div");
-      comment.className = "discussion-comment";
-      // Review comments are sanitised by the server (bleach); decision comments are plain.
-      if (kind === "review") comment.innerHTML = item.comment;
-      else comment.textContent = item.comment;
-      li.append(comment);
-    }
-    frag.append(li);
-  }
+  const { frag, count } = discussionEntries(body);
   els.discussion.replaceChildren(frag);
-  els.discussionEmpty.hidden = entries.length > 0;
+  els.discussionEmpty.hidden = count > 0;
   const tag = tags.get(id);
   const changed = ["status", "agree", "disagree"].some((key) => tag?.[key] !== body[key]);
   if (changed) {
-    // Someone else reviewed or decided since the page loaded.
-    Object.assign(tag, { status: body.status, agree: body.agree, disagree: body.disagree });
-    renderBadges(tag);
+    // Someone else reviewed or decided since the page loaded: read the tag as it is now (its
+    // version too, so a decision names the version shown).
+    const now = await readNow(tagRef(tag).url);
+    if (!now || discussionFor !== id) return;
+    tags.set(id, now);
+    renderBadges(now);
     renderQueue();
   }
 }
@@ -406,22 +335,47 @@ function setBusy(busy) {
   }
 }
 
+function tagRef(tag) {
+  return itemRef("tag", config.api.tags, tag);
+}
+
+/** Keep the tag as the API answers it now (the counts catch up on the next load otherwise). */
 async function refreshTag(id) {
-  const fresh = await api("GET", `${config.api.tags}${id}/`);
-  const tag = tags.get(id);
-  Object.assign(tag, {
-    status: fresh.status,
-    agree: fresh.agree,
-    disagree: fresh.disagree,
-    decision: fresh.decision,
-  });
-  return tag;
+  const now = await readNow(tagRef(tags.get(id)).url);
+  if (now) tags.set(id, now);
+}
+
+/**
+ * The user's review of a tag, with its version: the page's rows name only its id, verdict and
+ * comment, so the first change of it reads its version once.
+ */
+async function ownReview(tagId) {
+  const review = mine.get(tagId);
+  if (review.version !== undefined) return review;
+  const now = await readNow(`${config.api.reviews}${review.id}/`);
+  return now ?? review;
+}
+
+/** The one way this page answers a 412: show the item as it is now and say what happened. */
+function showChangedMeanwhile(error, what) {
+  const current = error.current;
+  const entity = what === "review" ? "review" : "tag";
+  if (current && entity === "tag") tags.set(current.id, current);
+  if (current && entity === "review") mine.set(current.tag, current);
+  renderQueue();
+  show(state.current);
+  showError(
+    `Your ${what} was not saved: someone else changed this ${entity} meanwhile. ` +
+      (current
+        ? "The page now shows it as it is; look again, then try again."
+        : "It may have been deleted."),
+  );
 }
 
 async function review(verdict) {
   const tag = tags.get(state.current);
   if (!tag || state.busy || !reviewable(tag)) return;
-  if (tag.mine?.verdict === verdict && !els.comment.value.trim()) {
+  if (mine.get(tag.id)?.verdict === verdict && !els.comment.value.trim()) {
     announce(`You already ${VERDICT_WORDS[verdict]} with this tag.`);
     goNext();
     return;
@@ -430,21 +384,24 @@ async function review(verdict) {
   setBusy(true);
   const comment = els.comment.value;
   try {
-    const saved = tag.mine
-      ? await api("PATCH", `${config.api.reviews}${tag.mine.id}/`, { verdict, comment })
-      : await api("POST", config.api.reviews, { tag: tag.id, verdict, comment });
-    tag.mine = { id: saved.id, verdict: saved.verdict, comment: saved.comment };
+    const saved = mine.has(tag.id)
+      ? await update(
+          itemRef("review", config.api.reviews, await ownReview(tag.id)),
+          { verdict, comment },
+        )
+      : await create(config.api.reviews, { tag: tag.id, verdict, comment });
+    mine.set(tag.id, saved);
     els.comment.value = "";
-    await refreshTag(tag.id).catch(() => {}); // the counts catch up on the next load anyway
+    await refreshTag(tag.id);
   } catch (error) {
-    showError(`Your review was not saved. ${error.message}`);
     setBusy(false);
+    if (error.status === 412) showChangedMeanwhile(error, "review");
+    else showError(`Your review was not saved. ${error.message}`);
     return;
   }
   setBusy(false);
   renderQueue();
-  const others = order.filter((id) => !isOwn(tags.get(id)));
-  const reviewed = others.filter((id) => tags.get(id).mine).length;
+  const { reviewed, others } = reviewCount();
   announce(`You ${VERDICT_WORDS[verdict]}. ${reviewed} of ${others.length} reviewed.`);
   goNext();
 }
@@ -454,33 +411,26 @@ async function decide(status) {
   if (!tag || state.busy || !config.canCurate) return;
   clearError();
   setBusy(true);
+  let decided;
   try {
-    const fresh = await api("POST", `${config.api.tags}${tag.id}/decision/`, {
-      status,
-      comment: els.comment.value,
-    });
-    Object.assign(tag, {
-      status: fresh.status,
-      agree: fresh.agree,
-      disagree: fresh.disagree,
-      decision: fresh.decision,
-      decided_by: fresh.decision ? config.user : null,
-    });
+    decided = await act(tagRef(tag), "decision", { status, comment: els.comment.value });
+    tags.set(decided.id, decided);
     els.comment.value = "";
   } catch (error) {
-    showError(`The decision was not saved. ${error.message}`);
     setBusy(false);
+    if (error.status === 412) showChangedMeanwhile(error, "decision");
+    else showError(`The decision was not saved. ${error.message}`);
     return;
   }
   setBusy(false);
   renderQueue();
-  show(tag.id);
-  announce(`${DECISION_WORDS[status]}: the tag is now ${tag.status}.`);
+  show(decided.id);
+  announce(`${DECISION_WORDS[status]}: the tag is now ${decided.status}.`);
 }
 
 function goNext() {
   const id = nextId();
-  if (id === null || (id === state.current && els.queueFilter.value === "todo" && tags.get(id).mine)) {
+  if (id === null || (id === state.current && els.queueFilter.value === "todo" && mine.has(id))) {
     state.current = null;
   } else {
     state.current = id;

@@ -114,7 +114,7 @@ def test_home_counts_each_kind_in_registry_order(document, members):
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "2"]
 
 
-@pytest.mark.parametrize("folder", ["templates"])
+@pytest.mark.parametrize("folder", ["static", "templates"])
 def test_no_file_outside_the_registry_names_a_kind(folder):
     """Kinds are named in claims/kinds.py only; pages and styles read it."""
     named = []
