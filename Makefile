@@ -26,7 +26,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 # The official Argdown parser (@argdown/core, pinned in package-lock.json) checks the argdown
-# export in tests/claims/test_export_argdown.py.
+# export in tests/claims/exporters/test_export_argdown.py.
 node_modules: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
 		echo "Installing Node.js and npm with apt-get..."; \

@@ -1,7 +1,9 @@
 """Fixtures shared by every test: users in each role of one project, and API clients."""
 
+import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -23,7 +25,7 @@ def _plain_http_and_fast_hashing(settings) -> None:
 def _roomy_rate_limits(settings) -> Iterator[None]:
     """Count rate limits in memory, afresh in each test, with limits no test reaches.
 
-    Suites make many requests as one user; tests/claims/test_throttles.py puts the real rates
+    Suites make many requests as one user; tests/claims/api/test_throttles.py puts the real rates
     and the database cache back to test the limits themselves.
     """
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -104,3 +106,18 @@ def api_routes() -> list[str]:
         url = re.sub(r"\(\?P<\w+>[^)]*\)|<(?:\w+:)?\w+>", "1", url)
         concrete.add(url)
     return sorted(concrete)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The project's ``shared/`` folder beside the checkout (the seed text, the W3C schemas).
+
+    A checkout on its own skips the tests that compare with it; CI (``CI`` set) has it beside
+    the clone, so there a missing folder fails instead of passing silently.
+    """
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    if not shared.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{shared} is missing: CI lays shared/ beside the clone.")
+        pytest.skip(f"{shared} is not beside this checkout")
+    return shared

@@ -105,8 +105,11 @@ def session_client(user) -> APIClient:
     return client
 
 
-def test_session_reads_without_a_csrf_token(session_client):
-    assert session_client.get("/api/projects/").status_code == 200
+def test_session_reads_without_a_csrf_token(session_client, user):
+    project = MembershipFactory(user=user, role="viewer").project
+    response = session_client.get("/api/projects/")
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()["results"]] == [project.pk]
 
 
 @pytest.mark.parametrize("method", ["post", "patch", "delete"])

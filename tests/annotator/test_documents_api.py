@@ -187,7 +187,10 @@ def test_a_tag_in_another_paragraph_does_not_freeze_this_one(curator, document, 
     first, second = document.paragraphs.order_by("position")
     TagFactory(paragraph=first, author=members["annotator"])
     response = curator.patch(f"/api/paragraphs/{second.pk}/", {"text": "New."}, format="json")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
+    assert response.json()["text"] == "New."
+    second.refresh_from_db()
+    assert second.text == "New."
 
 
 @pytest.mark.parametrize("text", ["", "   "])

@@ -1,7 +1,6 @@
 """manage.py load_seed: the shipped op-ed, character for character, loaded once."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,10 +28,8 @@ def load_seed(*args: str) -> str:
     return out.getvalue()
 
 
-def test_shipped_seed_is_the_shared_file_byte_for_byte():
-    shared = Path(__file__).resolve().parents[3] / "shared/seed" / SEED_FILE.name
-    if not shared.exists():
-        pytest.skip("shared/ is not beside this checkout")
+def test_shipped_seed_is_the_shared_file_byte_for_byte(shared_dir):
+    shared = shared_dir / "seed" / SEED_FILE.name
     assert SEED_FILE.read_bytes() == shared.read_bytes()
 
 

@@ -1,6 +1,6 @@
 """Hostile markup in Chromium: every page that shows user-written text runs none of it.
 
-The payloads of tests/claims/test_xss.py fill every field a user writes (project name and
+The payloads of tests/claims/api/test_xss.py fill every field a user writes (project name and
 description, document title, byline, caption and source URL, paragraphs, implicit statements,
 tag and link notes, link groups, review and decision comments). The test opens the home page,
 the document page with each tag's details card (which puts the note and the review comments
@@ -13,7 +13,7 @@ points at a script URL. A Content-Security-Policy violation fails the test too (
 import pytest
 from playwright.sync_api import Page
 
-from tests.claims.test_xss import PAYLOADS, hostile_document
+from tests.claims.api.test_xss import PAYLOADS, hostile_document
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.pages import open_document, sign_in
 from tests.factories import UserFactory

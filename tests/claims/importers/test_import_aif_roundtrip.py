@@ -16,7 +16,7 @@ from claims.interchange.importers.source_text import ImportOptions
 from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot, ParagraphRow
-from tests.claims.test_import_roundtrip import map_snapshot, maps
+from tests.claims.importers.test_import_roundtrip import map_snapshot, maps
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.interchange.exporters.dot_export import dot_text, quoted
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_aif import map_arguments
-from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
+from tests.claims.exporters.test_export_aif import map_arguments
+from tests.claims.exporters.test_export_formats import export, make_map_snapshot, map_snapshots
 
 # pydot's grammar calls pyparsing methods that pyparsing 3.3 deprecates; not our concern here.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

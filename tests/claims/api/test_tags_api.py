@@ -59,6 +59,8 @@ def test_create_returns_the_full_representation(annotator, paragraph, document):
 def test_create_with_a_matching_quote(annotator, paragraph):
     response = post_tag(annotator, paragraph, quote="Cooperation")
     assert response.status_code == 201, response.content
+    created = Tag.objects.get(pk=response.json()["id"])
+    assert (created.quote, created.start, created.end) == ("Cooperation", 0, 11)
 
 
 def test_document_follows_the_paragraph_and_a_contradicting_one_is_refused(
@@ -140,8 +142,13 @@ def test_overlapping_tags_by_the_same_author_are_created(annotator, paragraph):
 
 
 def test_identical_span_by_two_people_is_fine(members, client_for, paragraph):
-    assert post_tag(client_for(members["annotator"]), paragraph).status_code == 201
-    assert post_tag(client_for(members["curator"]), paragraph).status_code == 201
+    first = post_tag(client_for(members["annotator"]), paragraph)
+    second = post_tag(client_for(members["curator"]), paragraph)
+    assert (first.status_code, second.status_code) == (201, 201)
+    spans = Tag.objects.filter(paragraph=paragraph).values_list("author__username", "start", "end")
+    assert sorted(spans) == sorted(
+        [(members["annotator"].username, 0, 11), (members["curator"].username, 0, 11)]
+    )
 
 
 # --- Updates ----------------------------------------------------------------------------------

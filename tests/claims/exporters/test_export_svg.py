@@ -8,7 +8,7 @@ from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
+from tests.claims.exporters.test_export_formats import export, make_map_snapshot, map_snapshots
 
 SVG = "{http://www.w3.org/2000/svg}"
 PAGE = "https://claims.example/documents/4/"

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from annotator import services as documents
 from annotator.models import Document, Role
 from claims import services
-from tests.claims.test_sanitize import assert_inert
+from tests.claims.services.test_sanitize import assert_inert
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 #: Known XSS payloads: script, event handlers, javascript:/data:/vbscript: URLs (entity-,

@@ -24,9 +24,9 @@ from claims.interchange.exporters.argdown_export import (
     statement_titles,
 )
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
+from tests.claims.exporters.test_export_formats import export, make_map_snapshot, map_snapshots
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CHECK = Path(__file__).resolve().parent / "argdown_check.mjs"
 KINDS = {"claim", "evidence", "opinion"}
 

@@ -10,7 +10,7 @@ from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import Argument, ArgumentMap
 from claims.interchange.exporters.aif_export import aif_graph, aif_time
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
+from tests.claims.exporters.test_export_formats import export, make_map_snapshot, map_snapshots
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 

@@ -12,8 +12,8 @@ from claims.interchange.importers.brat_import import BratImporter
 from claims.interchange.importers.source_text import ImportOptions
 from claims.interchange.importing import file_import
 from claims.selectors import document_snapshot
-from tests.claims.test_import_brat import ANN, MAPPING, TXT
-from tests.claims.test_import_roundtrip import maps
+from tests.claims.importers.test_import_brat import ANN, MAPPING, TXT
+from tests.claims.importers.test_import_roundtrip import maps
 from tests.factories import MembershipFactory, UserFactory
 
 KINDS = dict(pair.split("=") for pair in MAPPING.split(","))

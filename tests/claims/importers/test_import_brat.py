@@ -16,8 +16,8 @@ from claims.interchange.importers import get_importer
 from claims.interchange.importers.brat_import import BratImporter
 from claims.interchange.importers.source_text import ImportOptions, ParsedFile
 from claims.snapshot import LinkRow, ParagraphRow
-from tests.claims.test_export_formats import make_snapshot
-from tests.claims.test_import_roundtrip import map_snapshot
+from tests.claims.exporters.test_export_formats import make_snapshot
+from tests.claims.importers.test_import_roundtrip import map_snapshot
 
 # A persuasive essay as the Argument Annotated Essays corpus has them: a title line, a blank
 # line, then paragraphs; a byte order mark and a no-break space, an emoji and CJK for offsets.

@@ -18,8 +18,8 @@ from claims.interchange.importers.json_import import MAX_ERRORS, JsonImporter
 from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_aif import map_arguments
-from tests.claims.test_export_formats import (
+from tests.claims.exporters.test_export_aif import map_arguments
+from tests.claims.exporters.test_export_formats import (
     export,
     make_map_snapshot,
     make_snapshot,

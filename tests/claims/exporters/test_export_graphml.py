@@ -13,7 +13,7 @@ from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import ArgumentMap
 from claims.interchange.exporters.graphml_export import map_from_graphml, xml_safe
 from claims.snapshot import DocumentSnapshot
-from tests.claims.test_export_formats import export, make_map_snapshot, map_snapshots
+from tests.claims.exporters.test_export_formats import export, make_map_snapshot, map_snapshots
 
 NS = "{http://graphml.graphdrawing.org/xmlns}"
 

@@ -16,7 +16,7 @@ from claims.argmap.layout import (
     _midpoint,
     layout_map,
 )
-from tests.claims.test_argmap_graph import maps
+from tests.claims.argmap.test_argmap_graph import maps
 
 WORDS = st.lists(
     st.sampled_from(["cars", "city", "pollution", "fell", "北京", "extraordinarily-long-word"]),

@@ -129,6 +129,9 @@ def test_if_match_lists_and_the_wildcard(annotator, tag, header):
         HTTP_IF_MATCH=header.format(pk=tag.pk),
     )
     assert response.status_code == 200, response.content
+    tag.refresh_from_db()
+    assert (tag.kind, tag.note, tag.version) == ("opinion", "v2", 3)
+    assert response["ETag"] == f'"tag-{tag.pk}-v3"'
 
 
 def _refused(response, entity: str, version: int) -> None:

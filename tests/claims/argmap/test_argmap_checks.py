@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from claims.argmap.checks import MAX_CYCLES, Finding, check_map
 from claims.argmap.graph import ArgumentMap, MapEdge, MapNode
-from tests.claims.test_argmap_graph import maps
+from tests.claims.argmap.test_argmap_graph import maps
 
 
 def node(id: int, kind: str = "claim", text: str | None = None) -> MapNode:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from claims.argmap.graph import ArgumentMap, MapEdge, MapNode
 from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg, style, xml_text
-from tests.claims.test_argmap_graph import maps
+from tests.claims.argmap.test_argmap_graph import maps
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"

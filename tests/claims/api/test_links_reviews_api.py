@@ -57,7 +57,11 @@ def test_create_link(annotator, tags, document):
 
 
 def test_link_between_other_peoples_tags_is_fine(annotator, tags):
-    assert post_link(annotator, tags["curators"], tags["claim"], "attacks").status_code == 201
+    response = post_link(annotator, tags["curators"], tags["claim"], "attacks")
+    assert response.status_code == 201, response.content
+    link = Link.objects.get(pk=response.json()["id"])
+    assert (link.source, link.target, link.relation) == (tags["curators"], tags["claim"], "attacks")
+    assert link.author.username == response.json()["author"]
 
 
 @pytest.mark.parametrize(

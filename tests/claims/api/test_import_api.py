@@ -15,13 +15,13 @@ from claims.interchange.importing import annotations_import
 from claims.models import HistoryEntry, Link, Review, Tag
 from claims.selectors import document_snapshot
 from claims.snapshot import LinkRow
-from tests.claims.test_export_formats import make_snapshot
-from tests.claims.test_import_aif import OVA_HTML, aifdb, ova, with_numeric_ids
-from tests.claims.test_import_aif import TEXT as AIF_TEXT
-from tests.claims.test_import_brat import ANN as BRAT_ANN
-from tests.claims.test_import_brat import MAPPING as BRAT_MAPPING
-from tests.claims.test_import_brat import TXT as BRAT_TXT
-from tests.claims.test_import_roundtrip import map_snapshot
+from tests.claims.exporters.test_export_formats import make_snapshot
+from tests.claims.importers.test_import_aif import OVA_HTML, aifdb, ova, with_numeric_ids
+from tests.claims.importers.test_import_aif import TEXT as AIF_TEXT
+from tests.claims.importers.test_import_brat import ANN as BRAT_ANN
+from tests.claims.importers.test_import_brat import MAPPING as BRAT_MAPPING
+from tests.claims.importers.test_import_brat import TXT as BRAT_TXT
+from tests.claims.importers.test_import_roundtrip import map_snapshot
 from tests.factories import (
     LinkFactory,
     MembershipFactory,

@@ -14,7 +14,7 @@ from claims.interchange.exporters.aif_export import aif_graph
 from claims.interchange.exporters.base import json_text
 from claims.interchange.exporters.json_export import PROJECT_FORMAT_NAME, snapshot_as_dict
 from claims.interchange.exporters.w3c import annotation
-from tests.claims.test_export_w3c_conformance import (
+from tests.claims.exporters.test_export_w3c_conformance import (
     ANNOTATION_MUSTS,
     failed_collection_musts,
     failed_musts,
@@ -280,7 +280,7 @@ def test_json_text_is_the_standard_library_text(value, level):
 
 
 def _documents(draw_titles: list[str], kinds: list[int]) -> list:
-    from tests.claims.test_export_formats import make_map_snapshot, make_snapshot
+    from tests.claims.exporters.test_export_formats import make_map_snapshot, make_snapshot
 
     documents = []
     for number, (title, kind) in enumerate(zip(draw_titles, kinds, strict=True), start=1):
@@ -362,7 +362,7 @@ def test_streamed_project_files_are_the_whole_files(titles, kinds, name):
 def test_a_count_that_disagrees_with_the_rows_stops_the_w3c_export():
     from dataclasses import replace
 
-    from tests.claims.test_export_formats import make_snapshot
+    from tests.claims.exporters.test_export_formats import make_snapshot
 
     project = replace(_project([make_snapshot()], "p"), tag_count=99)
     with pytest.raises(RuntimeError, match="Counted 99 tags but wrote 3"):

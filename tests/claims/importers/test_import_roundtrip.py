@@ -15,7 +15,7 @@ from claims.interchange.importers import get_importer
 from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
 from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, ReviewRow, TagRow
-from tests.claims.test_import_json import as_imported
+from tests.claims.importers.test_import_json import as_imported
 from tests.factories import ProjectFactory, UserFactory
 
 PEOPLE = ("alice", "bob", "carol")
