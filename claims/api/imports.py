@@ -2,6 +2,7 @@
 
 import io
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.types import OpenApiTypes
@@ -65,50 +66,72 @@ def _uploaded_text(upload: UploadedFile, field: str, *, keep_bom: bool = False) 
     return text
 
 
-def _import_request(request: Request) -> tuple[str, UploadedFile, ImportOptions]:
-    """Check the fields of a multipart import; return the format, the file and the options."""
-    data, files = request.data, request.FILES
+class FormatField(serializers.ChoiceField):
+    """An import format's name, spaces around it ignored; an unknown name lists the known ones."""
 
-    def field(name: str) -> str:
-        value = data.get(name)
-        return value.strip() if isinstance(value, str) else ""
+    def to_internal_value(self, data: object) -> str:
+        name = data.strip() if isinstance(data, str) else ""
+        if not name:
+            self.fail("required")
+        if name not in self.choices:
+            raise ValidationError(str(UnknownFormat(name, list(self.choices))))
+        return name
 
-    errors: dict[str, list[str]] = {}
-    format_name = field("format")
-    if not format_name:
-        errors["format"] = [f"Say which format the file is in: {', '.join(IMPORTERS)}."]
-    elif format_name not in IMPORTERS:
-        errors["format"] = [str(UnknownFormat(format_name, list(IMPORTERS)))]
-    upload = files.get("file")
-    if upload is None:
-        errors["file"] = ["Attach the file to import as the field file."]
-    text_upload = files.get("text_file")
-    # Not stripped: the text's own spaces and line ends are part of the document.
-    text = data.get("text") if isinstance(data.get("text"), str) else ""
-    if text and text_upload is not None:
-        errors["text"] = ["Give the source text once: as text or as text_file, not both."]
-    if format_name == "json":
-        for name in ("text", "mapping", "relation_mapping"):
-            if field(name) or (name == "text" and text_upload is not None):
-                errors[name] = [f"A json export carries its own {name.replace('_', ' ')}."]
-    elif format_name == "aif":
-        for name in ("mapping", "relation_mapping"):
-            if field(name):
-                errors[name] = ["Mappings are for brat files; AIF says what each node is."]
-    if errors:
-        raise ValidationError(errors)
-    if text_upload is not None:
-        text = _uploaded_text(text_upload, "text_file", keep_bom=format_name == "brat")
-    title = field("title")
-    if not title and format_name != "json":
-        title = Path(upload.name or "").stem
-    options = ImportOptions(
-        text=text or None,
-        title=title,
-        mapping=field("mapping"),
-        relation_mapping=field("relation_mapping"),
+
+def _file_field(*, required: bool, missing: str = "") -> serializers.FileField:
+    # Empty files go through to the importer, which says what the file lacks.
+    messages = {"required": missing, "invalid": missing} if missing else {}
+    return serializers.FileField(required=required, allow_empty_file=True, error_messages=messages)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """The fields of a multipart import; ``validated_data`` is the format, text and options."""
+
+    format = FormatField(
+        choices=list(IMPORTERS),
+        error_messages={"required": f"Say which format the file is in: {', '.join(IMPORTERS)}."},
     )
-    return format_name, upload, options
+    file = _file_field(required=True, missing="Attach the file to import as the field file.")
+    # Not stripped: the text's own spaces and line ends are part of the document.
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text_file = _file_field(required=False)
+    title = serializers.CharField(required=False, allow_blank=True)
+    mapping = serializers.CharField(required=False, allow_blank=True)
+    relation_mapping = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        format_name = attrs["format"]
+        text = attrs.get("text", "")
+        text_upload = attrs.get("text_file")
+        errors: dict[str, list[str]] = {}
+        if text and text_upload is not None:
+            errors["text"] = ["Give the source text once: as text or as text_file, not both."]
+        if format_name == "json":
+            for name in ("text", "mapping", "relation_mapping"):
+                if attrs.get(name, "").strip() or (name == "text" and text_upload is not None):
+                    errors[name] = [f"A json export carries its own {name.replace('_', ' ')}."]
+        elif format_name == "aif":
+            for name in ("mapping", "relation_mapping"):
+                if attrs.get(name):
+                    errors[name] = ["Mappings are for brat files; AIF says what each node is."]
+        if errors:
+            raise ValidationError(errors)
+        if text_upload is not None:
+            text = _uploaded_text(text_upload, "text_file", keep_bom=format_name == "brat")
+        upload: UploadedFile = attrs["file"]
+        source = _uploaded_text(upload, "file")
+        if format_name in {"json", "aif"}:
+            check_json_file(source, "file")
+        title = attrs.get("title", "")
+        if not title and format_name != "json":
+            title = Path(upload.name or "").stem
+        options = ImportOptions(
+            text=text or None,
+            title=title,
+            mapping=attrs.get("mapping", ""),
+            relation_mapping=attrs.get("relation_mapping", ""),
+        )
+        return {"format_name": format_name, "source": source, "options": options}
 
 
 class ProjectImportView(APIView):
@@ -135,18 +158,7 @@ class ProjectImportView(APIView):
     @extend_schema(
         request={
             "application/json": OpenApiTypes.OBJECT,
-            "multipart/form-data": inline_serializer(
-                "ImportUpload",
-                {
-                    "format": serializers.ChoiceField(choices=list(IMPORTERS)),
-                    "file": serializers.FileField(),
-                    "text": serializers.CharField(required=False),
-                    "text_file": serializers.FileField(required=False),
-                    "title": serializers.CharField(required=False),
-                    "mapping": serializers.CharField(required=False),
-                    "relation_mapping": serializers.CharField(required=False),
-                },
-            ),
+            "multipart/form-data": ImportUploadSerializer,
         },
         responses={
             201: inline_serializer(
@@ -175,16 +187,15 @@ class ProjectImportView(APIView):
         # Before reading the body, so a viewer hears about the role rather than the file.
         require_role(request.user, project, CURATING_ROLES)
         if request.content_type.startswith("multipart/form-data"):
-            format_name, upload, options = _import_request(request)
-            source = _uploaded_text(upload, "file")
-            if format_name in {"json", "aif"}:
-                check_json_file(source, "file")
+            upload = ImportUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            checked = upload.validated_data
             result = file_import(
                 actor=request.user,
                 project=project,
-                format_name=format_name,
-                source=io.StringIO(source),
-                options=options,
+                format_name=checked["format_name"],
+                source=io.StringIO(checked["source"]),
+                options=checked["options"],
             )
         else:
             snapshot = JsonImporter().load_data(request.data)
