@@ -13,7 +13,7 @@ version with ``expected_version``: the API's If-Match) or ``Conflict`` (it named
 import datetime
 from collections.abc import Sequence
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -96,7 +96,7 @@ def _record(
     obj: SoftDeletable,
     *,
     action: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     before: dict | None,
     comment: str = "",
 ) -> None:
@@ -115,7 +115,7 @@ def _record(
 def _save_validated(
     obj: SoftDeletable,
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     before: dict | None = None,
     expected_version: int | None = None,
 ) -> None:
@@ -132,7 +132,7 @@ def _save_validated(
     _record(obj, action=action, actor=actor, before=before)
 
 
-def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
+def _require_change(actor: User, obj: SoftDeletable) -> None:
     role = role_in(actor, project_id_of(obj))
     require(can_change(role, owner_id=owner_id_of(obj), user_id=actor.pk), NOT_YOURS)
 
@@ -140,7 +140,7 @@ def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
 def _soft_delete(
     obj: SoftDeletable,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     at: datetime.datetime | None = None,
     expected_version: int | None = None,
 ) -> None:
@@ -153,7 +153,7 @@ def _soft_delete(
 
 
 def _undelete(
-    obj: SoftDeletable, *, actor: AbstractBaseUser, expected_version: int | None = None
+    obj: SoftDeletable, *, actor: User, expected_version: int | None = None
 ) -> None:
     _check_version(obj, expected_version)
     if obj.deleted_at is None:
@@ -176,7 +176,7 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
-def _delete_links(links, *, actor: AbstractBaseUser, at: datetime.datetime) -> None:
+def _delete_links(links, *, actor: User, at: datetime.datetime) -> None:
     """Soft-delete links and, with the same timestamp, the live links that undercut them."""
     pending = list(links)
     while pending:
@@ -213,7 +213,7 @@ def _lock_ends(link: Link) -> dict[str, datetime.datetime]:
     return gone
 
 
-def _restore_links(links, *, actor: AbstractBaseUser) -> None:
+def _restore_links(links, *, actor: User) -> None:
     """Restore links deleted in one cascade, and the undercuts deleted with them.
 
     A link whose other end is still deleted takes that end's deletion time, so restoring
@@ -239,7 +239,7 @@ def _restore_links(links, *, actor: AbstractBaseUser) -> None:
 @transaction.atomic
 def tag_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     paragraph: Paragraph,
     start: int,
     end: int,
@@ -274,7 +274,7 @@ def tag_create(
 
 @transaction.atomic
 def implicit_tag_create(
-    *, actor: AbstractBaseUser, document: Document, text: str, kind: str, note: str = ""
+    *, actor: User, document: Document, text: str, kind: str, note: str = ""
 ) -> Tag:
     """Add a statement the author left unstated: a tag with its own text and no span."""
     require(can_contribute(role_in(actor, document.project_id)), NOT_A_CONTRIBUTOR)
@@ -292,7 +292,7 @@ def implicit_tag_create(
 @transaction.atomic
 def tag_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     tag: Tag,
     kind: str | None = None,
     note: str | None = None,
@@ -329,7 +329,7 @@ def tag_update(
 
 
 @transaction.atomic
-def tag_delete(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | None = None) -> None:
+def tag_delete(*, actor: User, tag: Tag, expected_version: int | None = None) -> None:
     """Soft-delete a tag and, with the same timestamp, the live links that touch it."""
     _require_change(actor, tag)
     now = timezone.now()
@@ -338,7 +338,7 @@ def tag_delete(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | Non
 
 
 @transaction.atomic
-def tag_restore(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | None = None) -> Tag:
+def tag_restore(*, actor: User, tag: Tag, expected_version: int | None = None) -> Tag:
     """Restore a deleted tag and the links that were deleted with it."""
     _require_change(actor, tag)
     deleted_at = tag.deleted_at
@@ -351,7 +351,7 @@ def tag_restore(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | No
 @transaction.atomic
 def tag_decide(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     tag: Tag,
     status: str,
     comment: str = "",
@@ -407,7 +407,7 @@ def _check_group(link: Link) -> None:
 @transaction.atomic
 def link_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     source: Tag,
     relation: str,
     target: Tag | None = None,
@@ -442,7 +442,7 @@ def link_create(
 @transaction.atomic
 def link_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     link: Link,
     relation: str | None = None,
     note: str | None = None,
@@ -466,7 +466,7 @@ def link_update(
 
 @transaction.atomic
 def link_delete(
-    *, actor: AbstractBaseUser, link: Link, expected_version: int | None = None
+    *, actor: User, link: Link, expected_version: int | None = None
 ) -> None:
     """Soft-delete a link and the links that undercut it."""
     _require_change(actor, link)
@@ -477,7 +477,7 @@ def link_delete(
 
 @transaction.atomic
 def link_restore(
-    *, actor: AbstractBaseUser, link: Link, expected_version: int | None = None
+    *, actor: User, link: Link, expected_version: int | None = None
 ) -> Link:
     """Restore a deleted link (and undercuts deleted with it); its ends must be live."""
     _require_change(actor, link)
@@ -500,7 +500,7 @@ def link_restore(
 
 
 @transaction.atomic
-def review_submit(*, actor: AbstractBaseUser, tag: Tag, verdict: str, comment: str = "") -> Review:
+def review_submit(*, actor: User, tag: Tag, verdict: str, comment: str = "") -> Review:
     """Record the actor's verdict on someone else's tag."""
     require(can_contribute(role_in(actor, tag.document.project_id)), NOT_A_CONTRIBUTOR)
     review = Review(tag=tag, reviewer=actor, verdict=verdict, comment=clean_html(comment))
@@ -511,7 +511,7 @@ def review_submit(*, actor: AbstractBaseUser, tag: Tag, verdict: str, comment: s
 @transaction.atomic
 def review_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     review: Review,
     verdict: str | None = None,
     comment: str | None = None,
@@ -531,7 +531,7 @@ def review_update(
 
 @transaction.atomic
 def review_delete(
-    *, actor: AbstractBaseUser, review: Review, expected_version: int | None = None
+    *, actor: User, review: Review, expected_version: int | None = None
 ) -> None:
     """Soft-delete a review."""
     _require_change(actor, review)
@@ -540,7 +540,7 @@ def review_delete(
 
 @transaction.atomic
 def review_restore(
-    *, actor: AbstractBaseUser, review: Review, expected_version: int | None = None
+    *, actor: User, review: Review, expected_version: int | None = None
 ) -> Review:
     """Restore a deleted review; its tag must be live."""
     _require_change(actor, review)
@@ -560,7 +560,7 @@ NOT_A_CURATOR_TO_MERGE = "Only a curator or an owner may merge tags."
 @transaction.atomic
 def tag_curate_edit(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     tag: Tag,
     kind: str | None = None,
     start: int | None = None,
@@ -591,7 +591,7 @@ def _link_key(link: Link) -> dict:
     }
 
 
-def _drop_link(link: Link, *, actor: AbstractBaseUser, at: datetime.datetime, comment: str) -> None:
+def _drop_link(link: Link, *, actor: User, at: datetime.datetime, comment: str) -> None:
     """Soft-delete a link made redundant by a merge, and the links that undercut it."""
     _delete_links(Link.objects.filter(target_link=link), actor=actor, at=at)
     before = state_of(link)
@@ -605,7 +605,7 @@ def _drop_link(link: Link, *, actor: AbstractBaseUser, at: datetime.datetime, co
 def _repoint_link(
     link: Link,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     at: datetime.datetime,
     comment: str,
     **ends: int,
@@ -637,7 +637,7 @@ def _repoint_link(
 
 
 @transaction.atomic
-def tags_merge(*, actor: AbstractBaseUser, tags: Sequence[Tag], into: Tag | None = None) -> Tag:
+def tags_merge(*, actor: User, tags: Sequence[Tag], into: Tag | None = None) -> Tag:
     """Merge near-duplicate tags into one accepted tag (curators and owners).
 
     ``into`` (default: the first tag) is kept and accepted. Every other tag must be in the

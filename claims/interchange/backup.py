@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from tqdm import tqdm
@@ -437,7 +437,7 @@ def _require(row: dict, keys: Iterable[str], where: str) -> None:
 class _Resolver:
     """Turns the file's references back into the new rows' ids (people into users)."""
 
-    def __init__(self, users: dict[str, AbstractBaseUser]) -> None:
+    def __init__(self, users: dict[str, User]) -> None:
         self.users = users
         self.pks: dict[str, dict[int, int]] = {kind: {} for kind in MODEL_KINDS.values()}
 
@@ -492,7 +492,7 @@ def _load_state(model: type[models.Model], kind: str, state: Any, resolve: _Reso
     return out
 
 
-def _users(names: Any) -> tuple[dict[str, AbstractBaseUser], list[str]]:
+def _users(names: Any) -> tuple[dict[str, User], list[str]]:
     """Find the file's users by username, creating the missing ones without a password."""
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise BackupError("users: expected a list of usernames.")

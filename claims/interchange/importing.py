@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
@@ -232,7 +232,7 @@ def _check_reviews(snapshot: DocumentSnapshot, problems: Problems) -> None:
 # --- People -----------------------------------------------------------------------------------
 
 
-def _users_by_name(snapshot: DocumentSnapshot, notes: ImportNotes) -> dict[str, AbstractBaseUser]:
+def _users_by_name(snapshot: DocumentSnapshot, notes: ImportNotes) -> dict[str, User]:
     """Find everyone the snapshot names, or raise a ValidationError listing who is missing."""
     needed: dict[str, str] = {}
     for i, row in enumerate(snapshot.tags):
@@ -254,7 +254,7 @@ def _users_by_name(snapshot: DocumentSnapshot, notes: ImportNotes) -> dict[str, 
     return users
 
 
-def _add_members(project: Project, users: Iterable[AbstractBaseUser]) -> tuple[str, ...]:
+def _add_members(project: Project, users: Iterable[User]) -> tuple[str, ...]:
     """Make the people who are not members yet annotators; return their usernames."""
     member_ids = set(project.memberships.values_list("user_id", flat=True))
     newcomers = sorted((u for u in users if u.pk not in member_ids), key=lambda u: u.get_username())
@@ -285,7 +285,7 @@ def _keep_times(
 
 
 def _record_history(
-    project: Project, actor: AbstractBaseUser | None, objs: Iterable[models.Model]
+    project: Project, actor: User | None, objs: Iterable[models.Model]
 ) -> None:
     HistoryEntry.objects.bulk_create(
         (
@@ -309,7 +309,7 @@ def _create_links(
     notes: ImportNotes,
     depths: dict[int, int],
     tags: dict[int, Tag],
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
 ) -> list[Link]:
     """Create the links depth by depth, so each undercut's target has its id; return them in
     snapshot order."""
@@ -341,7 +341,7 @@ def _create_links(
 @transaction.atomic
 def annotations_import(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     project: Project,
     snapshot: DocumentSnapshot,
     notes: ImportNotes | None = None,
@@ -470,7 +470,7 @@ def _default_author(project: Project) -> str:
 
 def file_import(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     project: Project,
     format_name: str,
     source: TextIO,
