@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
@@ -26,7 +26,18 @@ from claims.snapshot import (
     TagRow,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 User = AbstractBaseUser | AnonymousUser
+
+
+class ReviewCounts(TypedDict):
+    """What with_review_counts() adds to each tag."""
+
+    agree_count: int
+    disagree_count: int
+    status: str
 
 
 def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QuerySet:
@@ -42,7 +53,7 @@ def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QueryS
     return qs.filter(**conditions)
 
 
-def with_review_counts(qs: QuerySet[Tag]) -> QuerySet[Tag]:
+def with_review_counts(qs: QuerySet[Tag]) -> "QuerySet[WithAnnotations[Tag, ReviewCounts]]":
     """Annotate ``agree_count``, ``disagree_count`` (live reviews) and the derived ``status``.
 
     A curator's decision wins. Without one: agrees and disagrees both present make the tag
