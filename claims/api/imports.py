@@ -2,7 +2,9 @@
 
 import io
 from pathlib import Path
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -171,16 +173,16 @@ class ProjectImportView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        project = get_object_or_404(projects_for(request.user), pk=pk)
+        project = get_object_or_404(projects_for(cast(User, request.user)), pk=pk)
         # Before reading the body, so a viewer hears about the role rather than the file.
-        require_role(request.user, project, CURATING_ROLES)
+        require_role(cast(User, request.user), project, CURATING_ROLES)
         if request.content_type.startswith("multipart/form-data"):
             format_name, upload, options = _import_request(request)
             source = _uploaded_text(upload, "file")
             if format_name in {"json", "aif"}:
                 check_json_file(source, "file")
             result = file_import(
-                actor=request.user,
+                actor=cast(User, request.user),
                 project=project,
                 format_name=format_name,
                 source=io.StringIO(source),
@@ -188,7 +190,9 @@ class ProjectImportView(APIView):
             )
         else:
             snapshot = JsonImporter().load_data(request.data)
-            result = annotations_import(actor=request.user, project=project, snapshot=snapshot)
+            result = annotations_import(
+                actor=cast(User, request.user), project=project, snapshot=snapshot
+            )
         return Response(
             {"document": result.document.pk, "report": result.report()},
             status=status.HTTP_201_CREATED,
