@@ -11,7 +11,8 @@ version with ``expected_version``: the API's If-Match) or ``Conflict`` (it named
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -102,7 +103,7 @@ def _record(
 ) -> None:
     HistoryEntry.objects.create(
         project_id=project_id_of(obj),
-        entity=obj._meta.model_name,
+        entity=cast(str, obj._meta.model_name),
         object_id=obj.pk,
         action=action,
         actor=actor,
@@ -152,9 +153,7 @@ def _soft_delete(
     _record(obj, action=HistoryAction.DELETE, actor=actor, before=before)
 
 
-def _undelete(
-    obj: SoftDeletable, *, actor: User, expected_version: int | None = None
-) -> None:
+def _undelete(obj: SoftDeletable, *, actor: User, expected_version: int | None = None) -> None:
     _check_version(obj, expected_version)
     if obj.deleted_at is None:
         raise Conflict(f"This {obj._meta.verbose_name} is not deleted.")
@@ -176,7 +175,7 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
-def _delete_links(links, *, actor: User, at: datetime.datetime) -> None:
+def _delete_links(links: Iterable[Link], *, actor: User, at: datetime.datetime) -> None:
     """Soft-delete links and, with the same timestamp, the live links that undercut them."""
     pending = list(links)
     while pending:
@@ -198,14 +197,17 @@ def _lock_ends(link: Link) -> dict[str, datetime.datetime]:
     a time.)
     """
     tag_ids = sorted({i for i in (link.source_id, link.target_id) if i is not None})
-    deleted_at = dict(
+    deleted_at: dict[int | None, datetime.datetime | None] = dict(
         Tag.all_objects.select_for_update()
         .filter(pk__in=tag_ids)
         .order_by("pk")
         .values_list("pk", "deleted_at")
     )
     ends = {"source": link.source_id, "target": link.target_id}
-    gone = {name: deleted_at[pk] for name, pk in ends.items() if deleted_at.get(pk) is not None}
+    gone = cast(
+        dict[str, datetime.datetime],
+        {name: deleted_at[pk] for name, pk in ends.items() if deleted_at.get(pk) is not None},
+    )
     if link.target_link_id is not None:
         rows = Link.all_objects.select_for_update().filter(pk=link.target_link_id)
         if (when := rows.values_list("deleted_at", flat=True).first()) is not None:
@@ -213,7 +215,7 @@ def _lock_ends(link: Link) -> dict[str, datetime.datetime]:
     return gone
 
 
-def _restore_links(links, *, actor: User) -> None:
+def _restore_links(links: Iterable[Link], *, actor: User) -> None:
     """Restore links deleted in one cascade, and the undercuts deleted with them.
 
     A link whose other end is still deleted takes that end's deletion time, so restoring
@@ -318,9 +320,10 @@ def tag_update(
         if quote is not None:
             tag.quote = quote
     elif start is not None or end is not None or quote is not None:
-        tag.start = tag.start if start is None else start
-        tag.end = tag.end if end is None else end
-        text = tag.paragraph.text
+        # A span tag: the check constraint gives it a paragraph, start and end.
+        tag.start = cast(int, tag.start) if start is None else start
+        tag.end = cast(int, tag.end) if end is None else end
+        text = cast(Paragraph, tag.paragraph).text
         if 0 <= tag.start < tag.end <= len(text):
             tag.quote = text[tag.start : tag.end] if quote is None else quote
             tag.prefix, tag.suffix = _context(text, tag.start, tag.end)
@@ -465,9 +468,7 @@ def link_update(
 
 
 @transaction.atomic
-def link_delete(
-    *, actor: User, link: Link, expected_version: int | None = None
-) -> None:
+def link_delete(*, actor: User, link: Link, expected_version: int | None = None) -> None:
     """Soft-delete a link and the links that undercut it."""
     _require_change(actor, link)
     now = timezone.now()
@@ -476,9 +477,7 @@ def link_delete(
 
 
 @transaction.atomic
-def link_restore(
-    *, actor: User, link: Link, expected_version: int | None = None
-) -> Link:
+def link_restore(*, actor: User, link: Link, expected_version: int | None = None) -> Link:
     """Restore a deleted link (and undercuts deleted with it); its ends must be live."""
     _require_change(actor, link)
     _check_version(link, expected_version)
@@ -530,18 +529,14 @@ def review_update(
 
 
 @transaction.atomic
-def review_delete(
-    *, actor: User, review: Review, expected_version: int | None = None
-) -> None:
+def review_delete(*, actor: User, review: Review, expected_version: int | None = None) -> None:
     """Soft-delete a review."""
     _require_change(actor, review)
     _soft_delete(review, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def review_restore(
-    *, actor: User, review: Review, expected_version: int | None = None
-) -> Review:
+def review_restore(*, actor: User, review: Review, expected_version: int | None = None) -> Review:
     """Restore a deleted review; its tag must be live."""
     _require_change(actor, review)
     _check_version(review, expected_version)
@@ -579,7 +574,12 @@ def _same_statement(a: Tag, b: Tag) -> bool:
         if not (a.is_implicit and b.is_implicit):
             return False
         return " ".join(a.quote.split()).casefold() == " ".join(b.quote.split()).casefold()
-    return a.paragraph_id == b.paragraph_id and a.start < b.end and b.start < a.end
+    # Span tags: the check constraint gives both their offsets.
+    return (
+        a.paragraph_id == b.paragraph_id
+        and cast(int, a.start) < cast(int, b.end)
+        and cast(int, b.start) < cast(int, a.end)
+    )
 
 
 def _link_key(link: Link) -> dict:
