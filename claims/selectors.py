@@ -1,12 +1,13 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to."""
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Length
@@ -40,7 +41,9 @@ class ReviewCounts(TypedDict):
     status: str
 
 
-def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QuerySet:
+def _visible(
+    qs: QuerySet, user: User, document_path: str, roles: Collection[str] | None = None
+) -> QuerySet:
     """Keep rows of live documents in projects where the user is a member (with ``roles``)."""
     membership = f"{document_path}__project__memberships"
     # One filter() call, so the role and the user are checked on the same membership row.
@@ -322,7 +325,9 @@ def document_snapshot(
         links = links.filter(author__username=author)
         reviews = reviews.filter(reviewer__username=author)
     if statuses:
-        tags = tags.filter(status__in=list(statuses))
+        # django-stubs checks an __in lookup on an annotation against the annotation's own
+        # type (str), not a list of it.
+        tags = tags.filter(status__in=list(statuses))  # type: ignore[misc]
     return _snapshot_of(
         document,
         paragraphs,
@@ -352,7 +357,9 @@ class _Grouped:
         return taken
 
 
-def project_snapshot(project: Project, *, page_url_of, api_url: str = "") -> ProjectSnapshot:
+def project_snapshot(
+    project: Project, *, page_url_of: Callable[[int], str], api_url: str = ""
+) -> ProjectSnapshot:
     """Return the project with its live documents, read lazily a document at a time.
 
     Four queries stream the whole project (paragraphs, tags, links and reviews, each ordered
@@ -540,7 +547,8 @@ def agreement_inputs(document: Document) -> AgreementInputs:
         if position is None:
             skipped_tags += 1
             continue
-        spans.append(Span(author, position, start, end, kind))
+        # A tag in a paragraph has offsets (the check constraint).
+        spans.append(Span(author, position, cast(int, start), cast(int, end), kind))
     links: list[LinkSpan] = []
     skipped_links = 0
     rows = Link.objects.filter(source__document=document).values_list(
@@ -557,7 +565,15 @@ def agreement_inputs(document: Document) -> AgreementInputs:
         if None in (ends[0], ends[3]):  # an implicit end, or an undercut (no target tag)
             skipped_links += 1
             continue
-        links.append(LinkSpan(author, tuple(ends[:3]), tuple(ends[3:]), relation))
+        # Both ends are tags in paragraphs, so their offsets are set.
+        links.append(
+            LinkSpan(
+                author,
+                cast(tuple[int, int, int], tuple(ends[:3])),
+                cast(tuple[int, int, int], tuple(ends[3:])),
+                relation,
+            )
+        )
     return AgreementInputs(
         spans=tuple(spans),
         links=tuple(links),
@@ -618,7 +634,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def documents_with_tag_counts_for(
-    user: AbstractBaseUser | AnonymousUser,
+    user: AuthUser,
 ) -> QuerySet[Document]:
     """Documents with live-tag counts per kind, as ``claim_count`` and so on."""
     live = Q(tags__deleted_at__isnull=True)
