@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.http import HttpRequest
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import (
     AnonRateThrottle,
@@ -24,7 +23,11 @@ from rest_framework.throttling import (
     SimpleRateThrottle,
     UserRateThrottle,
 )
-from rest_framework.views import APIView
+
+if TYPE_CHECKING:
+    # Not at runtime: DRF imports this module while rest_framework.views is loading.
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 def clock() -> float:
@@ -85,14 +88,14 @@ class WindowRateMixin:
 
     if TYPE_CHECKING:
 
-        def get_cache_key(self, request: Request, view: APIView) -> str | None: ...
+        def get_cache_key(self, request: "Request", view: "APIView") -> str | None: ...
 
     def get_rate(self) -> str | None:
         # DRF reads the rates once, at import; reading them here lets settings change them.
         # The stubs type the rates as numbers; they are strings such as "100/min".
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
+    def allow_request(self, request: "Request", view: "APIView") -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
@@ -110,7 +113,7 @@ class AnonThrottle(WindowRateMixin, AnonRateThrottle):
 
     scope: str  # "anon", from AnonRateThrottle
 
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         if request.user and request.user.is_authenticated:
             return None
         return client_key(self.scope, client_address(request))
@@ -121,7 +124,7 @@ class UserThrottle(WindowRateMixin, UserRateThrottle):
 
     scope: str  # "user", from UserRateThrottle
 
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         if not (request.user and request.user.is_authenticated):
             return None  # AnonThrottle counts those
         return client_key(self.scope, str(request.user.pk))
@@ -132,7 +135,7 @@ class WriteThrottle(UserThrottle):
 
     scope = "writes"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         if request.method in SAFE_METHODS:
             return None
         return super().get_cache_key(request, view)
@@ -143,7 +146,7 @@ class LoginThrottle(WindowRateMixin, SimpleRateThrottle):
 
     scope = "login"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         data = request.data
         username = data.get("username") if isinstance(data, Mapping) else None
         username = username.strip().casefold() if isinstance(username, str) else ""

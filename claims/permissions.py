@@ -4,17 +4,19 @@ The rules are plain functions so services and DRF permission classes share them.
 Visibility (404 for non-members) is handled by scoping querysets, not here.
 """
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES
 from annotator.selectors import role_in
 from claims.models import Link, Review, Tag
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 
 def can_contribute(role: str | None) -> bool:
@@ -54,7 +56,7 @@ class IsContributionEditor(BasePermission):
 
     message = "Only the author of this item, a curator or an owner may change it."
 
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+    def has_object_permission(self, request: Request, view: "APIView", obj: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
         role = role_in(request.user, project_id_of(obj))
