@@ -72,6 +72,7 @@ class StrictFormParser(parsers.FormParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         parser_context = parser_context or {}
+        # get_encoding() is newer than the stubs.
         encoding: str = parsers.get_encoding(parser_context)  # type: ignore[attr-defined]
         raw = stream.read() if stream is not None else b""
         text = _decoded(raw, encoding)
