@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from annotator.models import Document, Membership, Paragraph, Project
 
@@ -36,7 +38,7 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "byline"]
     inlines = [ParagraphInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
         return Document.all_objects.select_related("project")
 
 

@@ -1,5 +1,10 @@
 """API views for projects, members, documents and paragraphs; thin wrappers over services."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -8,10 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import api_settings
 
 from annotator import selectors, services
 from annotator.filters import DocumentFilter, ParagraphFilter
+from annotator.models import Document, Paragraph, Project
 from annotator.paragraphs import split_plain_text
 from annotator.permissions import IsDocumentCurator, IsProjectOwner
 from annotator.serializers import (
@@ -25,6 +32,10 @@ from annotator.serializers import (
 )
 from annotator.throttling import AnonThrottle, LoginThrottle
 
+if TYPE_CHECKING:
+    # What the stubs say get_permissions() returns; it exists only in the stubs.
+    from rest_framework.permissions import _SupportsHasPermission
+
 
 class TokenView(ObtainAuthToken):
     """Trade a username and password for the API token (``Authorization: Token ...``)."""
@@ -35,7 +46,8 @@ class TokenView(ObtainAuthToken):
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle, LoginThrottle]
     # ObtainAuthToken names DRF's plain parsers; ours keep the body limits.
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    # The stubs type the setting as import strings; api_settings hands back the classes.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
 
 
 class ProjectViewSet(
@@ -50,22 +62,24 @@ class ProjectViewSet(
     serializer_class = ProjectSerializer
     permission_classes = [IsAuthenticated, IsProjectOwner]
 
-    def get_queryset(self):
-        return selectors.projects_for(self.request.user)
+    def get_queryset(self) -> QuerySet[Project]:
+        return selectors.projects_for(cast(User, self.request.user))
 
-    def get_serializer_context(self) -> dict:
+    def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "roles": selectors.roles_of(self.request.user)}
 
-    def perform_create(self, serializer: ProjectSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Project]) -> None:
         serializer.instance = services.project_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=cast(User, self.request.user), **serializer.validated_data
         )
         # The roles in the context were read before the project existed; the creator owns it.
         serializer.context["roles"] = selectors.roles_of(self.request.user)
 
-    def perform_update(self, serializer: ProjectSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Project]) -> None:
         serializer.instance = services.project_update(
-            actor=self.request.user, project=serializer.instance, **serializer.validated_data
+            actor=cast(User, self.request.user),
+            project=cast(Project, serializer.instance),
+            **serializer.validated_data,
         )
 
     @extend_schema(methods=["GET"], responses=MemberSerializer(many=True))
@@ -78,7 +92,7 @@ class ProjectViewSet(
             serializer = MemberSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             membership = services.membership_set(
-                actor=request.user,
+                actor=cast(User, request.user),
                 project=project,
                 username=serializer.validated_data["user"],
                 role=serializer.validated_data["role"],
@@ -100,19 +114,21 @@ class ProjectViewSet(
         # Only existing members are addressable here; adding someone is a POST to members/.
         get_object_or_404(selectors.memberships_of(project), user__username=username)
         if request.method == "DELETE":
-            services.membership_remove(actor=request.user, project=project, username=username)
+            services.membership_remove(
+                actor=cast(User, request.user), project=project, username=username
+            )
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = MemberRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_set(
-            actor=request.user,
+            actor=cast(User, request.user),
             project=project,
             username=username,
             role=serializer.validated_data["role"],
         )
         return Response(MemberSerializer(membership).data)
 
-    def get_permissions(self):
+    def get_permissions(self) -> Sequence["_SupportsHasPermission"]:
         # Leaving a project (DELETE of one's own membership) is not an owner-only change.
         if self.action == "member":
             return [IsAuthenticated()]
@@ -126,12 +142,12 @@ class DocumentViewSet(viewsets.ModelViewSet):
     filterset_class = DocumentFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Document]:
         if self.action == "retrieve":
-            return selectors.documents_with_paragraphs_for(self.request.user)
-        return selectors.documents_for(self.request.user)
+            return selectors.documents_with_paragraphs_for(cast(User, self.request.user))
+        return selectors.documents_for(cast(User, self.request.user))
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[BaseSerializer[Document]]:
         if self.action == "create":
             return DocumentCreateSerializer
         if self.action == "retrieve":
@@ -139,27 +155,31 @@ class DocumentViewSet(viewsets.ModelViewSet):
         return DocumentSerializer
 
     @extend_schema(responses={201: DocumentDetailSerializer})
-    def create(self, request: Request, *args, **kwargs) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         text = data.pop("text", None)
         paragraphs = data.pop("paragraphs", None)
         document = services.document_create(
-            actor=request.user,
+            actor=cast(User, request.user),
             paragraphs=split_plain_text(text) if text is not None else paragraphs,
             **data,
         )
-        document = selectors.documents_with_paragraphs_for(request.user).get(pk=document.pk)
+        document = selectors.documents_with_paragraphs_for(cast(User, request.user)).get(
+            pk=document.pk
+        )
         return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    def perform_update(self, serializer: DocumentSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Document]) -> None:
         serializer.instance = services.document_update(
-            actor=self.request.user, document=serializer.instance, **serializer.validated_data
+            actor=cast(User, self.request.user),
+            document=cast(Document, serializer.instance),
+            **serializer.validated_data,
         )
 
-    def perform_destroy(self, instance) -> None:
-        services.document_delete(actor=self.request.user, document=instance)
+    def perform_destroy(self, instance: Document) -> None:
+        services.document_delete(actor=cast(User, self.request.user), document=instance)
 
 
 class ParagraphViewSet(
@@ -175,12 +195,15 @@ class ParagraphViewSet(
     filterset_class = ParagraphFilter
     http_method_names = ["get", "patch", "head", "options"]
 
-    def get_queryset(self):
-        return selectors.paragraphs_for(self.request.user).order_by("document_id", "position")
+    def get_queryset(self) -> QuerySet[Paragraph]:
+        return selectors.paragraphs_for(cast(User, self.request.user)).order_by(
+            "document_id", "position"
+        )
 
-    def perform_update(self, serializer: ParagraphSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Paragraph]) -> None:
+        paragraph = cast(Paragraph, serializer.instance)
         serializer.instance = services.paragraph_update(
-            actor=self.request.user,
-            paragraph=serializer.instance,
-            text=serializer.validated_data.get("text", serializer.instance.text),
+            actor=cast(User, self.request.user),
+            paragraph=paragraph,
+            text=serializer.validated_data.get("text", paragraph.text),
         )

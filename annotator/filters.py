@@ -2,6 +2,8 @@
 see: a choice field would look the id up among all rows and answer "not a valid choice" only
 for ids that do not exist, telling an outsider which ids do."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 
@@ -16,7 +18,7 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
 
 

@@ -6,9 +6,10 @@ holds, and create documents through services.document_create.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -22,7 +23,7 @@ from annotator.paragraphs import (
 )
 from annotator.services import document_create
 
-TITLE_MAX = Document._meta.get_field("title").max_length
+TITLE_MAX = cast(int, Document._meta.get_field("title").max_length)
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "oped-china-india-internal-security.txt"
 SEED_BYLINE = "Swaran Singh"
@@ -53,7 +54,7 @@ def document_import_file(
     *,
     project: Project,
     path: Path,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     title: str = "",
     byline: str = "",
     caption: str = "",
@@ -83,7 +84,7 @@ def document_import_file(
 class SeedResult:
     """What load_seed found and what it made."""
 
-    owner: AbstractBaseUser
+    owner: User
     project: Project
     document: Document
     changes: tuple[str, ...]  # what it did, in sentences; empty when all was in place

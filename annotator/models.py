@@ -1,8 +1,13 @@
 """Projects, their members, and the documents (split into paragraphs) that members annotate."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class LiveManager(models.Manager):
@@ -27,7 +32,7 @@ class Project(models.Model):
         "(0 turns the rule off).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
 

@@ -11,8 +11,8 @@
 """
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -37,7 +37,12 @@ def body_too_large() -> str:
 
 
 class LimitedJSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         """Parse the body as JSON within the limits, or raise a 4xx naming what is wrong."""
         parser_context = parser_context or {}
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -45,7 +50,8 @@ class LimitedJSONParser(parsers.JSONParser):
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise RequestTooLarge(body_too_large())
-        text = _decoded(raw, parsers.get_encoding(parser_context))
+        # get_encoding() is newer than the stubs.
+        text = _decoded(raw, parsers.get_encoding(parser_context))  # type: ignore[attr-defined]
         try:
             data = json.loads(text, parse_constant=strict_constant)
         except RecursionError:
@@ -59,9 +65,15 @@ class LimitedJSONParser(parsers.JSONParser):
 class StrictFormParser(parsers.FormParser):
     """DRF's form parser, refusing bytes that are not in the body's encoding."""
 
-    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         parser_context = parser_context or {}
-        encoding = parsers.get_encoding(parser_context)
+        # get_encoding() is newer than the stubs.
+        encoding: str = parsers.get_encoding(parser_context)  # type: ignore[attr-defined]
         raw = stream.read() if stream is not None else b""
         text = _decoded(raw, encoding)
         try:
@@ -71,7 +83,8 @@ class StrictFormParser(parsers.FormParser):
                 f"A form field is not valid {encoding.upper()} once its %-escapes are decoded "
                 f"({exc.reason}); send the text as UTF-8."
             ) from None
-        return super().parse(_Bytes(raw), media_type, parser_context)
+        # FormParser.parse() only calls read(), which is all _Bytes has; the stubs ask for IO.
+        return super().parse(_Bytes(raw), media_type, parser_context)  # type: ignore[arg-type]
 
 
 class _Bytes:

@@ -1,9 +1,15 @@
 """Permission classes for projects and documents; visibility is handled by scoped querysets."""
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from typing import TYPE_CHECKING, Any
 
-from annotator.models import CURATING_ROLES, Role
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from annotator.models import CURATING_ROLES, Project, Role
 from annotator.selectors import role_in
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 
 class IsProjectOwner(BasePermission):
@@ -11,7 +17,7 @@ class IsProjectOwner(BasePermission):
 
     message = "Only an owner of this project may do this."
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: "APIView", obj: Project) -> bool:
         if request.method in SAFE_METHODS:
             return True
         return role_in(request.user, obj.pk) == Role.OWNER
@@ -22,7 +28,8 @@ class IsDocumentCurator(BasePermission):
 
     message = "Only a curator or an owner of this project may change its documents."
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: "APIView", obj: Any) -> bool:
+        # obj is a Document or a Paragraph; the line below tells them apart by duck typing.
         if request.method in SAFE_METHODS:
             return True
         project_id = getattr(obj, "project_id", None) or obj.document.project_id

@@ -5,6 +5,8 @@ know the errors the API answers with, which all come from DRF's exception handli
 ``annotator.exceptions``): 400 with the fields' messages, the rest with a ``detail``.
 """
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -38,7 +40,9 @@ ERRORS = {
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema, with the error responses of each operation added."""
 
-    def get_operation(self, path, path_regex, path_prefix, method, registry):
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any
+    ) -> dict[str, Any] | None:
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None

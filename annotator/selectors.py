@@ -1,19 +1,19 @@
 """Reads of projects, members and documents, always scoped to what a user may see."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 
 from annotator.models import Document, Membership, Paragraph, Project
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
+def roles_of(user: User | AnonymousUser) -> dict[int, str]:
     """Map project id to the user's role there (one query; empty for anonymous users)."""
     if not user.is_authenticated:
         return {}
     return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
 
 
-def role_in(user: AbstractBaseUser | AnonymousUser, project_id: int) -> str | None:
+def role_in(user: User | AnonymousUser, project_id: int) -> str | None:
     """Return the user's role in a project, or None when they are not a member."""
     if not user.is_authenticated:
         return None
@@ -24,7 +24,7 @@ def role_in(user: AbstractBaseUser | AnonymousUser, project_id: int) -> str | No
     )
 
 
-def projects_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
+def projects_for(user: User) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user_id=user.pk)
 
 
@@ -32,21 +32,21 @@ def memberships_of(project: Project) -> QuerySet[Membership]:
     return project.memberships.select_related("user").order_by("user__username")
 
 
-def documents_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Document]:
+def documents_for(user: User) -> QuerySet[Document]:
     return Document.objects.filter(project__memberships__user_id=user.pk).select_related(
         "project", "created_by"
     )
 
 
 def documents_with_paragraphs_for(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User,
 ) -> QuerySet[Document]:
     return documents_for(user).prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
     )
 
 
-def paragraphs_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Paragraph]:
+def paragraphs_for(user: User) -> QuerySet[Paragraph]:
     return Paragraph.objects.filter(
         document__deleted_at__isnull=True,
         document__project__memberships__user_id=user.pk,

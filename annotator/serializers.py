@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.models import Document, Membership, Paragraph, Project, Role
 from annotator.strict_input import StrictInputMixin
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: The review thresholds stop here: beyond it a rule would never fire in practice.
 MAX_REVIEW_THRESHOLD = 50
@@ -72,7 +77,7 @@ class ParagraphSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 class DocumentSerializer(StrictInputMixin, serializers.ModelSerializer):
     # null for documents made by a management command, or once the user is deleted.
-    created_by = serializers.SlugRelatedField(
+    created_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 
@@ -123,13 +128,12 @@ class DocumentCreateSerializer(DocumentSerializer):
         fields = [*DocumentSerializer.Meta.fields, "text", "paragraphs"]
         read_only_fields = ["id", "created_by", "created_at"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["project"].queryset = Project.objects.filter(
-                memberships__user_id=request.user.pk
-            )
+            project = cast(serializers.PrimaryKeyRelatedField, self.fields["project"])
+            project.queryset = Project.objects.filter(memberships__user_id=request.user.pk)
 
     def validate(self, attrs: dict) -> dict:
         has_text, has_paragraphs = "text" in attrs, "paragraphs" in attrs

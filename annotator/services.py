@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,7 +35,7 @@ class StaleVersion(Exception):
         )
 
 
-def require_role(actor: AbstractBaseUser, project: Project, roles: frozenset[str]) -> str:
+def require_role(actor: User, project: Project, roles: frozenset[str]) -> str:
     """Return the actor's role in the project, or raise PermissionDenied if it is not in roles."""
     role = role_in(actor, project.pk)
     if role not in roles:
@@ -55,7 +55,7 @@ def _unique_slug(name: str) -> str:
 @transaction.atomic
 def project_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     name: str,
     slug: str = "",
     description: str = "",
@@ -75,7 +75,7 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, actor: AbstractBaseUser, project: Project, **fields: str) -> Project:
+def project_update(*, actor: User, project: Project, **fields: str) -> Project:
     """Change a project's name, slug or description (owners only)."""
     require_role(actor, project, frozenset({Role.OWNER}))
     for name, value in fields.items():
@@ -92,9 +92,7 @@ def _lock_owner_count(project: Project) -> int:
 
 
 @transaction.atomic
-def membership_set(
-    *, actor: AbstractBaseUser, project: Project, username: str, role: str
-) -> Membership:
+def membership_set(*, actor: User, project: Project, username: str, role: str) -> Membership:
     """Add a member with a role, or change a member's role (owners only)."""
     require_role(actor, project, frozenset({Role.OWNER}))
     if role not in Role.values:
@@ -115,7 +113,7 @@ def membership_set(
 
 
 @transaction.atomic
-def membership_remove(*, actor: AbstractBaseUser, project: Project, username: str) -> None:
+def membership_remove(*, actor: User, project: Project, username: str) -> None:
     """Remove a member (owners only; members may also leave by removing themselves)."""
     membership = (
         Membership.objects.select_related("user")
@@ -136,7 +134,7 @@ def membership_remove(*, actor: AbstractBaseUser, project: Project, username: st
 @transaction.atomic
 def document_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     project: Project,
     title: str,
     paragraphs: Sequence[str],
@@ -177,7 +175,7 @@ def document_create(
 
 
 @transaction.atomic
-def document_update(*, actor: AbstractBaseUser, document: Document, **fields: object) -> Document:
+def document_update(*, actor: User, document: Document, **fields: object) -> Document:
     """Change a document's metadata (curators and owners)."""
     require_role(actor, document.project, CURATING_ROLES)
     for name, value in fields.items():
@@ -188,7 +186,7 @@ def document_update(*, actor: AbstractBaseUser, document: Document, **fields: ob
 
 
 @transaction.atomic
-def document_delete(*, actor: AbstractBaseUser, document: Document) -> None:
+def document_delete(*, actor: User, document: Document) -> None:
     """Soft-delete a document; its tags stay in place for a restore."""
     require_role(actor, document.project, CURATING_ROLES)
     document.deleted_at = timezone.now()
@@ -196,7 +194,7 @@ def document_delete(*, actor: AbstractBaseUser, document: Document) -> None:
 
 
 @transaction.atomic
-def document_restore(*, actor: AbstractBaseUser, document: Document) -> Document:
+def document_restore(*, actor: User, document: Document) -> Document:
     """Bring back a soft-deleted document."""
     require_role(actor, document.project, CURATING_ROLES)
     document.deleted_at = None
@@ -205,7 +203,7 @@ def document_restore(*, actor: AbstractBaseUser, document: Document) -> Document
 
 
 @transaction.atomic
-def paragraph_update(*, actor: AbstractBaseUser, paragraph: Paragraph, text: str) -> Paragraph:
+def paragraph_update(*, actor: User, paragraph: Paragraph, text: str) -> Paragraph:
     """Replace a paragraph's text, which is only allowed while no tag points into it."""
     require_role(actor, paragraph.document.project, CURATING_ROLES)
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)

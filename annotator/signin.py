@@ -1,9 +1,11 @@
 """The sign-in form, closed for a while after repeated failures for one username and address."""
 
 import math
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -22,17 +24,17 @@ class SignInView(auth_views.LoginView):
     another address. A successful sign-in clears the count.
     """
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         failures, left = hits(_failures_key(request), settings.SIGNIN_FAILURE_WINDOW)
         if failures >= settings.SIGNIN_MAX_FAILURES:
             return self.locked(request, left)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         count_hit(_failures_key(self.request), settings.SIGNIN_FAILURE_WINDOW)
         return super().form_invalid(form)
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         forget(_failures_key(self.request), settings.SIGNIN_FAILURE_WINDOW)
         return super().form_valid(form)
 

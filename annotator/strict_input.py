@@ -1,7 +1,7 @@
 """Serializers that refuse input DRF would otherwise drop or convert without a word."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
 from rest_framework import serializers
@@ -45,7 +45,14 @@ def _type_problem(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
-class StrictInputMixin:
+if TYPE_CHECKING:
+    # The mixin goes before a serializer class, whose fields and to_internal_value it uses.
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+class StrictInputMixin(_SerializerBase):
     """Refuse what DRF would ignore or convert, so a mistake never passes as a success.
 
     - A field the serializer does not have: a typo such as ``knd`` would leave the kind

@@ -11,6 +11,7 @@ read the same count, so a flood can overshoot a limit by the requests that overl
 import hashlib
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -22,6 +23,11 @@ from rest_framework.throttling import (
     SimpleRateThrottle,
     UserRateThrottle,
 )
+
+if TYPE_CHECKING:
+    # Not at runtime: DRF imports this module while rest_framework.views is loading.
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 def clock() -> float:
@@ -65,19 +71,31 @@ def client_key(scope: str, *parts: str) -> str:
 
 def client_address(request: HttpRequest) -> str:
     """The client's address as DRF's throttles see it (``NUM_PROXIES`` decides the header)."""
-    return BaseThrottle().get_ident(request) or "unknown"
+    # get_ident() reads only request.META, which a plain HttpRequest has as well; the stubs
+    # ask for DRF's Request.
+    return BaseThrottle().get_ident(request) or "unknown"  # type: ignore[arg-type]
 
 
 class WindowRateMixin:
     """A DRF throttle counted in fixed windows, its rate read from the settings per request."""
 
     scope: str
+    # Set by SimpleRateThrottle.__init__ from the rate.
+    rate: str | None
+    duration: int
+    num_requests: int
+    left: float
+
+    if TYPE_CHECKING:
+
+        def get_cache_key(self, request: "Request", view: "APIView") -> str | None: ...
 
     def get_rate(self) -> str | None:
         # DRF reads the rates once, at import; reading them here lets settings change them.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        # The stubs type the rates as numbers; they are strings such as "100/min".
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: "Request", view: "APIView") -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
@@ -93,7 +111,9 @@ class WindowRateMixin:
 class AnonThrottle(WindowRateMixin, AnonRateThrottle):
     """Requests of anonymous clients, per address (scope ``anon``)."""
 
-    def get_cache_key(self, request, view) -> str | None:
+    scope: str  # "anon", from AnonRateThrottle
+
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         if request.user and request.user.is_authenticated:
             return None
         return client_key(self.scope, client_address(request))
@@ -102,7 +122,9 @@ class AnonThrottle(WindowRateMixin, AnonRateThrottle):
 class UserThrottle(WindowRateMixin, UserRateThrottle):
     """Requests of a signed-in user, whatever the address (scope ``user``)."""
 
-    def get_cache_key(self, request, view) -> str | None:
+    scope: str  # "user", from UserRateThrottle
+
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         if not (request.user and request.user.is_authenticated):
             return None  # AnonThrottle counts those
         return client_key(self.scope, str(request.user.pk))
@@ -113,7 +135,7 @@ class WriteThrottle(UserThrottle):
 
     scope = "writes"
 
-    def get_cache_key(self, request, view) -> str | None:
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         if request.method in SAFE_METHODS:
             return None
         return super().get_cache_key(request, view)
@@ -124,7 +146,7 @@ class LoginThrottle(WindowRateMixin, SimpleRateThrottle):
 
     scope = "login"
 
-    def get_cache_key(self, request, view) -> str | None:
+    def get_cache_key(self, request: "Request", view: "APIView") -> str | None:
         data = request.data
         username = data.get("username") if isinstance(data, Mapping) else None
         username = username.strip().casefold() if isinstance(username, str) else ""

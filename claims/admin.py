@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from claims.models import Link, Review, Tag
 
@@ -8,7 +12,7 @@ class AllRowsAdmin(admin.ModelAdmin):
 
     readonly_fields = ["deleted_at", "deleted_by"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.model.all_objects.all()
 
 

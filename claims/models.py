@@ -5,6 +5,7 @@ default manager hides deleted rows and ``all_objects`` shows them.
 """
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,7 +50,8 @@ class SoftDeletable(models.Model):
 
 
 #: The kinds of tag, from the registry in ``claims.kinds`` (one place defines each kind).
-TagKind = models.TextChoices("TagKind", kind_choices())
+# The stubs know only the class form of choices; the functional form builds them from the registry.
+TagKind = models.TextChoices("TagKind", kind_choices())  # type: ignore[call-overload]
 
 
 class Decision(models.TextChoices):
@@ -184,7 +186,7 @@ class Tag(SoftDeletable):
             return
         if self.start is None or self.end is None:
             raise ValidationError({"start": "A tag in a paragraph needs start and end."})
-        paragraph = self.paragraph
+        paragraph = cast(Paragraph, self.paragraph)  # start and end are set, so it is too
         if self.document_id is not None and paragraph.document_id != self.document_id:
             raise ValidationError({"paragraph": "The paragraph belongs to another document."})
         length = len(paragraph.text)
@@ -299,7 +301,7 @@ class Link(SoftDeletable):
                 raise ValidationError(
                     {"target_link": "An undercut attacks a link: give target_link."}
                 )
-            if self.target_link.source.document_id != self.source.document_id:
+            if cast(Link, self.target_link).source.document_id != self.source.document_id:
                 raise ValidationError(
                     {"target_link": "The undercut link must be in the same document."}
                 )
@@ -310,7 +312,7 @@ class Link(SoftDeletable):
             raise ValidationError({"target": f"A link that {self.relation} needs a target tag."})
         if self.source_id == self.target_id:
             raise ValidationError({"target": "A tag cannot support or attack itself."})
-        if self.source.document_id != self.target.document_id:
+        if self.source.document_id != cast(Tag, self.target).document_id:
             raise ValidationError({"target": "Both tags of a link must be in the same document."})
 
 

@@ -4,12 +4,19 @@ The rules are plain functions so services and DRF permission classes share them.
 Visibility (404 for non-members) is handled by scoping querysets, not here.
 """
 
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES
 from annotator.selectors import role_in
 from claims.models import Link, Review, Tag
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 
 def can_contribute(role: str | None) -> bool:
@@ -39,7 +46,8 @@ def project_id_of(obj: object) -> int:
     raise TypeError(f"No project for {type(obj).__name__}")
 
 
-def owner_id_of(obj: object) -> int:
+def owner_id_of(obj: Any) -> int:
+    # A tag or link (author_id) or a review (reviewer_id).
     return getattr(obj, "author_id", None) or obj.reviewer_id
 
 
@@ -48,11 +56,13 @@ class IsContributionEditor(BasePermission):
 
     message = "Only the author of this item, a curator or an owner may change it."
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: "APIView", obj: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
         role = role_in(request.user, project_id_of(obj))
-        return can_change(role, owner_id=owner_id_of(obj), user_id=request.user.pk)
+        # Behind IsAuthenticated, which DRF checks before any object permission.
+        user_id = cast(User, request.user).pk
+        return can_change(role, owner_id=owner_id_of(obj), user_id=user_id)
 
 
 def require(allowed: bool, message: str) -> None:

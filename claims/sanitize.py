@@ -1,5 +1,6 @@
 """The one place user-written rich text (notes, comments) is made safe to show as HTML."""
 
+from collections.abc import Callable, MutableMapping
 from functools import partial
 
 from bleach.linkifier import LinkifyFilter
@@ -15,11 +16,13 @@ def _allowed_link_attribute(tag: str, name: str, value: str) -> bool:
     return name in {"title", "rel"}
 
 
-ALLOWED_ATTRIBUTES = {"a": _allowed_link_attribute}
+ALLOWED_ATTRIBUTES: dict[str, Callable[[str, str, str], bool]] = {"a": _allowed_link_attribute}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
-def _nofollow_noopener(attrs: dict, new: bool = False) -> dict:
+def _nofollow_noopener(
+    attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
+) -> MutableMapping[tuple[str | None, str], str]:
     attrs[(None, "rel")] = "nofollow noopener"
     return attrs
 

@@ -1,12 +1,13 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to."""
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Length
@@ -27,10 +28,23 @@ from claims.snapshot import (
     TagRow,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 User = AbstractBaseUser | AnonymousUser
 
 
-def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QuerySet:
+class ReviewCounts(TypedDict):
+    """What with_review_counts() adds to each tag."""
+
+    agree_count: int
+    disagree_count: int
+    status: str
+
+
+def _visible(
+    qs: QuerySet, user: User, document_path: str, roles: Collection[str] | None = None
+) -> QuerySet:
     """Keep rows of live documents in projects where the user is a member (with ``roles``)."""
     membership = f"{document_path}__project__memberships"
     # One filter() call, so the role and the user are checked on the same membership row.
@@ -43,7 +57,7 @@ def _visible(qs: QuerySet, user: User, document_path: str, roles=None) -> QueryS
     return qs.filter(**conditions)
 
 
-def with_review_counts(qs: QuerySet[Tag]) -> QuerySet[Tag]:
+def with_review_counts(qs: QuerySet[Tag]) -> "QuerySet[WithAnnotations[Tag, ReviewCounts]]":
     """Annotate ``agree_count``, ``disagree_count`` (live reviews) and the derived ``status``.
 
     A curator's decision wins. Without one: agrees and disagrees both present make the tag
@@ -312,7 +326,9 @@ def document_snapshot(
         links = links.filter(author__username=author)
         reviews = reviews.filter(reviewer__username=author)
     if statuses:
-        tags = tags.filter(status__in=list(statuses))
+        # django-stubs checks an __in lookup on an annotation against the annotation's own
+        # type (str), not a list of it.
+        tags = tags.filter(status__in=list(statuses))  # type: ignore[misc]
     return _snapshot_of(
         document,
         paragraphs,
@@ -342,7 +358,9 @@ class _Grouped:
         return taken
 
 
-def project_snapshot(project: Project, *, page_url_of, api_url: str = "") -> ProjectSnapshot:
+def project_snapshot(
+    project: Project, *, page_url_of: Callable[[int], str], api_url: str = ""
+) -> ProjectSnapshot:
     """Return the project with its live documents, read lazily a document at a time.
 
     Four queries stream the whole project (paragraphs, tags, links and reviews, each ordered
@@ -439,7 +457,7 @@ def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
 def my_reviews(*, document_id: int, user: User) -> dict[int, dict]:
     """Map tag id to the user's own live review of it (id, verdict, comment, version)."""
     return {
-        r.pop("tag_id"): r
+        r["tag_id"]: {k: v for k, v in r.items() if k != "tag_id"}
         for r in Review.objects.filter(
             tag__document_id=document_id, tag__deleted_at__isnull=True, reviewer_id=user.pk
         ).values("id", "tag_id", "verdict", "comment", "version")
@@ -490,7 +508,8 @@ def agreement_inputs(document: Document) -> AgreementInputs:
         if position is None:
             skipped_tags += 1
             continue
-        spans.append(Span(author, position, start, end, kind))
+        # A tag in a paragraph has offsets (the check constraint).
+        spans.append(Span(author, position, cast(int, start), cast(int, end), kind))
     links: list[LinkSpan] = []
     skipped_links = 0
     rows = Link.objects.filter(source__document=document).values_list(
@@ -507,7 +526,15 @@ def agreement_inputs(document: Document) -> AgreementInputs:
         if None in (ends[0], ends[3]):  # an implicit end, or an undercut (no target tag)
             skipped_links += 1
             continue
-        links.append(LinkSpan(author, tuple(ends[:3]), tuple(ends[3:]), relation))
+        # Both ends are tags in paragraphs, so their offsets are set.
+        links.append(
+            LinkSpan(
+                author,
+                cast(tuple[int, int, int], tuple(ends[:3])),
+                cast(tuple[int, int, int], tuple(ends[3:])),
+                relation,
+            )
+        )
     return AgreementInputs(
         spans=tuple(spans),
         links=tuple(links),
@@ -568,7 +595,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def documents_with_tag_counts_for(
-    user: AbstractBaseUser | AnonymousUser,
+    user: AuthUser,
 ) -> QuerySet[Document]:
     """Documents with their live-tag count, and one count per kind as ``kind_0``, ``kind_1``...
     in the registry's order."""

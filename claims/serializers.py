@@ -1,4 +1,8 @@
-from django.contrib.auth.models import AnonymousUser
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,11 +34,13 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     Objects in other projects answer "does not exist", so nothing leaks across projects.
     """
 
-    def __init__(self, *, scope, **kwargs) -> None:
+    # scope is a selector such as documents_for; without a request (the schema) it is
+    # handed an AnonymousUser.
+    def __init__(self, *, scope: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
         self.scope = scope
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         request = self.context.get("request")
         return self.scope(request.user if request is not None else AnonymousUser())
 
@@ -67,17 +73,19 @@ class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
     )
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     # Declared so the schema allows "" (no decision): read-only model fields lose allow_blank.
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     agree = serializers.SerializerMethodField()
     disagree = serializers.SerializerMethodField()
     # The curator who decided its status (null without a decision, or once they are deleted).
-    decided_by = serializers.SlugRelatedField(
+    decided_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
     # Who deleted it (null while live, and once that user is deleted): the deleted-tags view.
-    deleted_by = serializers.SlugRelatedField(
+    deleted_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 
@@ -186,7 +194,9 @@ class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
 class LinkSerializer(StrictInputMixin, serializers.ModelSerializer):
     """supports/attacks a tag (``target``), or undercuts a link (``target_link``)."""
 
-    source = ScopedPrimaryKeyField(scope=tags_visible_to)
+    # The serializer's metaclass takes declared fields off the class, so this field never
+    # shadows Field.source at runtime; the stubs see a clash.
+    source = ScopedPrimaryKeyField(scope=tags_visible_to)  # type: ignore[assignment]
     target = ScopedPrimaryKeyField(scope=tags_visible_to, required=False, allow_null=True)
     target_link = ScopedPrimaryKeyField(scope=links_visible_to, required=False, allow_null=True)
     relation = serializers.ChoiceField(choices=Relation.choices)
@@ -199,10 +209,12 @@ class LinkSerializer(StrictInputMixin, serializers.ModelSerializer):
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
     )
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     document = serializers.IntegerField(source="source.document_id", read_only=True)
     # Who deleted it (null while live, and once that user is deleted): the deleted view.
-    deleted_by = serializers.SlugRelatedField(
+    deleted_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 
@@ -266,7 +278,9 @@ class DecisionSerializer(StrictInputMixin, serializers.Serializer):
 
 class HistoryEntrySerializer(serializers.ModelSerializer):
     # null once the user is deleted (SET_NULL).
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    actor: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = HistoryEntry
@@ -289,7 +303,9 @@ class ReviewSerializer(StrictInputMixin, serializers.ModelSerializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
     )
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     document = serializers.IntegerField(source="tag.document_id", read_only=True)
 
     class Meta:
@@ -347,7 +363,9 @@ class MergeSerializer(StrictInputMixin, serializers.Serializer):
 
 
 class DiscussionReviewSerializer(serializers.ModelSerializer):
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Review
@@ -358,7 +376,9 @@ class DiscussionDecisionSerializer(serializers.ModelSerializer):
     """A curator's decision (or a merge) from the tag's history."""
 
     # null once the user is deleted (SET_NULL).
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    actor: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     status = serializers.SerializerMethodField(
         help_text="The decision it left: accepted, rejected or pending (none)."
     )

@@ -11,9 +11,10 @@ version with ``expected_version``: the API's If-Match) or ``Conflict`` (it named
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -96,13 +97,13 @@ def _record(
     obj: SoftDeletable,
     *,
     action: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     before: dict | None,
     comment: str = "",
 ) -> None:
     HistoryEntry.objects.create(
         project_id=project_id_of(obj),
-        entity=obj._meta.model_name,
+        entity=cast(str, obj._meta.model_name),
         object_id=obj.pk,
         action=action,
         actor=actor,
@@ -115,7 +116,7 @@ def _record(
 def _save_validated(
     obj: SoftDeletable,
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     before: dict | None = None,
     expected_version: int | None = None,
 ) -> None:
@@ -132,7 +133,7 @@ def _save_validated(
     _record(obj, action=action, actor=actor, before=before)
 
 
-def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
+def _require_change(actor: User, obj: SoftDeletable) -> None:
     role = role_in(actor, project_id_of(obj))
     require(can_change(role, owner_id=owner_id_of(obj), user_id=actor.pk), NOT_YOURS)
 
@@ -140,7 +141,7 @@ def _require_change(actor: AbstractBaseUser, obj: SoftDeletable) -> None:
 def _soft_delete(
     obj: SoftDeletable,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     at: datetime.datetime | None = None,
     expected_version: int | None = None,
 ) -> None:
@@ -152,9 +153,7 @@ def _soft_delete(
     _record(obj, action=HistoryAction.DELETE, actor=actor, before=before)
 
 
-def _undelete(
-    obj: SoftDeletable, *, actor: AbstractBaseUser, expected_version: int | None = None
-) -> None:
+def _undelete(obj: SoftDeletable, *, actor: User, expected_version: int | None = None) -> None:
     _check_version(obj, expected_version)
     if obj.deleted_at is None:
         raise Conflict(f"This {obj._meta.verbose_name} is not deleted.")
@@ -176,7 +175,7 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
-def _delete_links(links, *, actor: AbstractBaseUser, at: datetime.datetime) -> None:
+def _delete_links(links: Iterable[Link], *, actor: User, at: datetime.datetime) -> None:
     """Soft-delete links and, with the same timestamp, the live links that undercut them."""
     pending = list(links)
     while pending:
@@ -198,14 +197,17 @@ def _lock_ends(link: Link) -> dict[str, datetime.datetime]:
     a time.)
     """
     tag_ids = sorted({i for i in (link.source_id, link.target_id) if i is not None})
-    deleted_at = dict(
+    deleted_at: dict[int | None, datetime.datetime | None] = dict(
         Tag.all_objects.select_for_update()
         .filter(pk__in=tag_ids)
         .order_by("pk")
         .values_list("pk", "deleted_at")
     )
     ends = {"source": link.source_id, "target": link.target_id}
-    gone = {name: deleted_at[pk] for name, pk in ends.items() if deleted_at.get(pk) is not None}
+    gone = cast(
+        dict[str, datetime.datetime],
+        {name: deleted_at[pk] for name, pk in ends.items() if deleted_at.get(pk) is not None},
+    )
     if link.target_link_id is not None:
         rows = Link.all_objects.select_for_update().filter(pk=link.target_link_id)
         if (when := rows.values_list("deleted_at", flat=True).first()) is not None:
@@ -213,7 +215,7 @@ def _lock_ends(link: Link) -> dict[str, datetime.datetime]:
     return gone
 
 
-def _restore_links(links, *, actor: AbstractBaseUser) -> None:
+def _restore_links(links: Iterable[Link], *, actor: User) -> None:
     """Restore links deleted in one cascade, and the undercuts deleted with them.
 
     A link whose other end is still deleted takes that end's deletion time, so restoring
@@ -239,7 +241,7 @@ def _restore_links(links, *, actor: AbstractBaseUser) -> None:
 @transaction.atomic
 def tag_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     paragraph: Paragraph,
     start: int,
     end: int,
@@ -274,7 +276,7 @@ def tag_create(
 
 @transaction.atomic
 def implicit_tag_create(
-    *, actor: AbstractBaseUser, document: Document, text: str, kind: str, note: str = ""
+    *, actor: User, document: Document, text: str, kind: str, note: str = ""
 ) -> Tag:
     """Add a statement the author left unstated: a tag with its own text and no span."""
     require(can_contribute(role_in(actor, document.project_id)), NOT_A_CONTRIBUTOR)
@@ -292,7 +294,7 @@ def implicit_tag_create(
 @transaction.atomic
 def tag_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     tag: Tag,
     kind: str | None = None,
     note: str | None = None,
@@ -318,9 +320,10 @@ def tag_update(
         if quote is not None:
             tag.quote = quote
     elif start is not None or end is not None or quote is not None:
-        tag.start = tag.start if start is None else start
-        tag.end = tag.end if end is None else end
-        text = tag.paragraph.text
+        # A span tag: the check constraint gives it a paragraph, start and end.
+        tag.start = cast(int, tag.start) if start is None else start
+        tag.end = cast(int, tag.end) if end is None else end
+        text = cast(Paragraph, tag.paragraph).text
         if 0 <= tag.start < tag.end <= len(text):
             tag.quote = text[tag.start : tag.end] if quote is None else quote
             tag.prefix, tag.suffix = _context(text, tag.start, tag.end)
@@ -329,7 +332,7 @@ def tag_update(
 
 
 @transaction.atomic
-def tag_delete(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | None = None) -> None:
+def tag_delete(*, actor: User, tag: Tag, expected_version: int | None = None) -> None:
     """Soft-delete a tag and, with the same timestamp, the live links that touch it."""
     _require_change(actor, tag)
     now = timezone.now()
@@ -338,7 +341,7 @@ def tag_delete(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | Non
 
 
 @transaction.atomic
-def tag_restore(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | None = None) -> Tag:
+def tag_restore(*, actor: User, tag: Tag, expected_version: int | None = None) -> Tag:
     """Restore a deleted tag and the links that were deleted with it."""
     _require_change(actor, tag)
     deleted_at = tag.deleted_at
@@ -351,7 +354,7 @@ def tag_restore(*, actor: AbstractBaseUser, tag: Tag, expected_version: int | No
 @transaction.atomic
 def tag_decide(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     tag: Tag,
     status: str,
     comment: str = "",
@@ -407,7 +410,7 @@ def _check_group(link: Link) -> None:
 @transaction.atomic
 def link_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     source: Tag,
     relation: str,
     target: Tag | None = None,
@@ -442,7 +445,7 @@ def link_create(
 @transaction.atomic
 def link_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     link: Link,
     relation: str | None = None,
     note: str | None = None,
@@ -465,9 +468,7 @@ def link_update(
 
 
 @transaction.atomic
-def link_delete(
-    *, actor: AbstractBaseUser, link: Link, expected_version: int | None = None
-) -> None:
+def link_delete(*, actor: User, link: Link, expected_version: int | None = None) -> None:
     """Soft-delete a link and the links that undercut it."""
     _require_change(actor, link)
     now = timezone.now()
@@ -476,9 +477,7 @@ def link_delete(
 
 
 @transaction.atomic
-def link_restore(
-    *, actor: AbstractBaseUser, link: Link, expected_version: int | None = None
-) -> Link:
+def link_restore(*, actor: User, link: Link, expected_version: int | None = None) -> Link:
     """Restore a deleted link (and undercuts deleted with it); its ends must be live."""
     _require_change(actor, link)
     _check_version(link, expected_version)
@@ -500,7 +499,7 @@ def link_restore(
 
 
 @transaction.atomic
-def review_submit(*, actor: AbstractBaseUser, tag: Tag, verdict: str, comment: str = "") -> Review:
+def review_submit(*, actor: User, tag: Tag, verdict: str, comment: str = "") -> Review:
     """Record the actor's verdict on someone else's tag."""
     require(can_contribute(role_in(actor, tag.document.project_id)), NOT_A_CONTRIBUTOR)
     review = Review(tag=tag, reviewer=actor, verdict=verdict, comment=clean_html(comment))
@@ -511,7 +510,7 @@ def review_submit(*, actor: AbstractBaseUser, tag: Tag, verdict: str, comment: s
 @transaction.atomic
 def review_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     review: Review,
     verdict: str | None = None,
     comment: str | None = None,
@@ -530,18 +529,14 @@ def review_update(
 
 
 @transaction.atomic
-def review_delete(
-    *, actor: AbstractBaseUser, review: Review, expected_version: int | None = None
-) -> None:
+def review_delete(*, actor: User, review: Review, expected_version: int | None = None) -> None:
     """Soft-delete a review."""
     _require_change(actor, review)
     _soft_delete(review, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def review_restore(
-    *, actor: AbstractBaseUser, review: Review, expected_version: int | None = None
-) -> Review:
+def review_restore(*, actor: User, review: Review, expected_version: int | None = None) -> Review:
     """Restore a deleted review; its tag must be live."""
     _require_change(actor, review)
     _check_version(review, expected_version)
@@ -560,7 +555,7 @@ NOT_A_CURATOR_TO_MERGE = "Only a curator or an owner may merge tags."
 @transaction.atomic
 def tag_curate_edit(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     tag: Tag,
     kind: str | None = None,
     start: int | None = None,
@@ -579,7 +574,12 @@ def _same_statement(a: Tag, b: Tag) -> bool:
         if not (a.is_implicit and b.is_implicit):
             return False
         return " ".join(a.quote.split()).casefold() == " ".join(b.quote.split()).casefold()
-    return a.paragraph_id == b.paragraph_id and a.start < b.end and b.start < a.end
+    # Span tags: the check constraint gives both their offsets.
+    return (
+        a.paragraph_id == b.paragraph_id
+        and cast(int, a.start) < cast(int, b.end)
+        and cast(int, b.start) < cast(int, a.end)
+    )
 
 
 def _link_key(link: Link) -> dict:
@@ -591,7 +591,7 @@ def _link_key(link: Link) -> dict:
     }
 
 
-def _drop_link(link: Link, *, actor: AbstractBaseUser, at: datetime.datetime, comment: str) -> None:
+def _drop_link(link: Link, *, actor: User, at: datetime.datetime, comment: str) -> None:
     """Soft-delete a link made redundant by a merge, and the links that undercut it."""
     _delete_links(Link.objects.filter(target_link=link), actor=actor, at=at)
     before = state_of(link)
@@ -605,7 +605,7 @@ def _drop_link(link: Link, *, actor: AbstractBaseUser, at: datetime.datetime, co
 def _repoint_link(
     link: Link,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     at: datetime.datetime,
     comment: str,
     **ends: int,
@@ -637,7 +637,7 @@ def _repoint_link(
 
 
 @transaction.atomic
-def tags_merge(*, actor: AbstractBaseUser, tags: Sequence[Tag], into: Tag | None = None) -> Tag:
+def tags_merge(*, actor: User, tags: Sequence[Tag], into: Tag | None = None) -> Tag:
     """Merge near-duplicate tags into one accepted tag (curators and owners).
 
     ``into`` (default: the first tag) is kept and accepted. Every other tag must be in the

@@ -1,5 +1,8 @@
 """Agreement between the annotators of a document, as JSON: GET /api/documents/{id}/agreement/."""
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -52,5 +55,5 @@ class DocumentAgreementView(APIView):
         }
     )
     def get(self, request: Request, pk: int) -> Response:
-        document = get_object_or_404(documents_for(request.user), pk=pk)
+        document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
         return Response(document_agreement(document))

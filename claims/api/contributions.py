@@ -2,7 +2,10 @@
 call per write, optimistic concurrency with ETag and If-Match, restore and history."""
 
 import re
+from typing import Any, cast
 
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,6 +23,7 @@ from rest_framework.response import Response
 
 from annotator.exceptions import PreconditionFailed
 from claims import selectors
+from claims.models import SoftDeletable
 from claims.permissions import IsContributionEditor
 from claims.serializers import (
     HistoryEntrySerializer,
@@ -56,19 +60,24 @@ class ContributionViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     # Each subclass names its selectors and services.
-    def restorable(self):
+    # instance is Any here: each subclass takes its own model.
+    def restorable(self) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def create_service(self, *, actor, **data):
+    def create_service(self, *, actor: User, **data: Any) -> SoftDeletable:
         raise NotImplementedError
 
-    def update_service(self, *, actor, instance, expected_version, **data):
+    def update_service(
+        self, *, actor: User, instance: Any, expected_version: int | None, **data: Any
+    ) -> SoftDeletable:
         raise NotImplementedError
 
-    def delete_service(self, *, actor, instance, expected_version):
+    def delete_service(self, *, actor: User, instance: Any, expected_version: int | None) -> None:
         raise NotImplementedError
 
-    def restore_service(self, *, actor, instance, expected_version):
+    def restore_service(
+        self, *, actor: User, instance: Any, expected_version: int | None
+    ) -> SoftDeletable:
         raise NotImplementedError
 
     @extend_schema(request=None, parameters=[IF_MATCH_PARAM])
@@ -77,11 +86,13 @@ class ContributionViewSet(viewsets.ModelViewSet):
         """Restore a deleted item (its author, a curator or an owner)."""
         instance = self.get_restorable_object()
         restored = self.restore_service(
-            actor=request.user, instance=instance, expected_version=self.if_match(instance)
+            actor=cast(User, request.user),
+            instance=instance,
+            expected_version=self.if_match(instance),
         )
         return Response(self.get_serializer(self.reload(restored)).data)
 
-    def if_match(self, instance) -> int | None:
+    def if_match(self, instance: SoftDeletable) -> int | None:
         """Return the version the request's If-Match names; None without one (or with ``*``).
 
         An If-Match naming no version of this item (another item, a weak or garbled tag)
@@ -93,7 +104,7 @@ class ContributionViewSet(viewsets.ModelViewSet):
         tags = [tag.strip() for tag in header.split(",") if tag.strip()]
         if "*" in tags:
             return None
-        entity = instance._meta.model_name
+        entity = cast(str, instance._meta.model_name)  # None only for abstract models
         pattern = re.compile(rf'"{entity}-{instance.pk}-v([0-9]{{1,9}})"')
         versions = [int(m[1]) for tag in tags if (m := pattern.fullmatch(tag))]
         if not versions:
@@ -105,7 +116,9 @@ class ContributionViewSet(viewsets.ModelViewSet):
             )
         return instance.version if instance.version in versions else versions[0]
 
-    def finalize_response(self, request: Request, response, *args, **kwargs):
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         # The detail and the writes answer one item's representation: give it its ETag.
         data = getattr(response, "data", None)
         if (
@@ -114,7 +127,9 @@ class ContributionViewSet(viewsets.ModelViewSet):
             and isinstance(data.get("id"), int)
             and isinstance(data.get("version"), int)
         ):
-            entity = self.get_serializer_class().Meta.model._meta.model_name
+            # A ModelSerializer, whose Meta names the model (the stubs' Meta is not generic).
+            serializer_class: Any = self.get_serializer_class()
+            entity = serializer_class.Meta.model._meta.model_name
             response["ETag"] = etag(entity, data["id"], data["version"])
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -126,10 +141,10 @@ class ContributionViewSet(viewsets.ModelViewSet):
         entries = selectors.history_of(instance._meta.model_name, instance.pk)
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
-    def get_restorable_object(self):
+    def get_restorable_object(self) -> Any:
         return get_object_or_404(self.restorable(), pk=self.kwargs["pk"])
 
-    def reload(self, instance):
+    def reload(self, instance: SoftDeletable) -> SoftDeletable:
         """Read the item back as lists show it, with its derived fields.
 
         Someone may delete it (or its tag) between this request's commit and this read; the
@@ -137,34 +152,36 @@ class ContributionViewSet(viewsets.ModelViewSet):
         """
         return self.get_queryset().filter(pk=instance.pk).first() or self.as_written(instance)
 
-    def as_written(self, instance):
+    def as_written(self, instance: SoftDeletable) -> SoftDeletable:
         return instance
 
-    def create(self, request: Request, *args, **kwargs) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = self.create_service(actor=request.user, **serializer.validated_data)
+        instance = self.create_service(actor=cast(User, request.user), **serializer.validated_data)
         return Response(
             self.get_serializer(self.reload(instance)).data, status=status.HTTP_201_CREATED
         )
 
-    def update(self, request: Request, *args, **kwargs) -> Response:
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         expected = self.if_match(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = self.update_service(
-            actor=request.user,
+            actor=cast(User, request.user),
             instance=instance,
             expected_version=expected,
             **serializer.validated_data,
         )
         return Response(self.get_serializer(self.reload(updated)).data)
 
-    def destroy(self, request: Request, *args, **kwargs) -> Response:
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         self.delete_service(
-            actor=request.user, instance=instance, expected_version=self.if_match(instance)
+            actor=cast(User, request.user),
+            instance=instance,
+            expected_version=self.if_match(instance),
         )
         response = Response(status=status.HTTP_204_NO_CONTENT)
         # The deleted item's new version: what a restore's If-Match names.

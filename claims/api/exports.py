@@ -2,8 +2,11 @@
 
 import io
 from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +31,7 @@ from claims.api.negotiation import (
     EXPORT_RENDERERS,
     PROJECT_EXPORT_RENDERERS,
     ExportNegotiation,
+    ExportRenderer,
     content_type,
     known_formats,
 )
@@ -95,12 +99,16 @@ class ExportView(APIView):
     permission_classes = [IsAuthenticated]
     content_negotiation_class = ExportNegotiation
 
-    def finalize_response(self, request: Request, response, *args, **kwargs):
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> Response:
         if isinstance(response, Response):
             # Errors (404, 401, a bad format) and OPTIONS are JSON whatever format was asked.
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
+        # DRF finalizes (and returns) any HttpResponseBase, here a streamed export; the stubs
+        # say Response.
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
 
 
 class DocumentExportView(ExportView):
@@ -123,8 +131,8 @@ class DocumentExportView(ExportView):
         },
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
-        document = get_object_or_404(documents_for(request.user), pk=pk)
-        exporter: Exporter = request.accepted_renderer.exporter
+        document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
+        exporter: Exporter = cast(ExportRenderer, request.accepted_renderer).exporter
         author = request.query_params.get("author") or None
         statuses = parse_statuses(request.query_params.getlist("status"))
         snapshot = selectors.document_snapshot(
@@ -141,8 +149,12 @@ class DocumentExportView(ExportView):
         response = StreamingHttpResponse(
             _encoded(buffer.getvalue()), content_type=content_type(exporter)
         )
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=_export_filename(document, exporter, author, statuses)
+        # Never None for an attachment.
+        response["Content-Disposition"] = cast(
+            str,
+            content_disposition_header(
+                as_attachment=True, filename=_export_filename(document, exporter, author, statuses)
+            ),
         )
         return response
 
@@ -175,8 +187,9 @@ class ProjectExportView(ExportView):
         },
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
-        project = get_object_or_404(projects_for(request.user), pk=pk)
-        exporter: ProjectExporter = request.accepted_renderer.exporter
+        project = get_object_or_404(projects_for(cast(User, request.user)), pk=pk)
+        # The negotiation picked one of PROJECT_EXPORT_RENDERERS.
+        exporter = cast(ProjectExporter, cast(ExportRenderer, request.accepted_renderer).exporter)
         api_url = request.build_absolute_uri("/api/")
         page_url = request.build_absolute_uri("/documents/")
 
@@ -190,7 +203,11 @@ class ProjectExportView(ExportView):
                 yield from exporter.project_chunks(snapshot)
 
         response = StreamingHttpResponse(_gathered(chunks()), content_type=content_type(exporter))
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{project.slug}.{exporter.extension}"
+        # Never None for an attachment.
+        response["Content-Disposition"] = cast(
+            str,
+            content_disposition_header(
+                as_attachment=True, filename=f"{project.slug}.{exporter.extension}"
+            ),
         )
         return response

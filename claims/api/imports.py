@@ -2,8 +2,9 @@
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -80,7 +81,7 @@ class FormatField(serializers.ChoiceField):
 
 def _file_field(*, required: bool, missing: str = "") -> serializers.FileField:
     # Empty files go through to the importer, which says what the file lacks.
-    messages = {"required": missing, "invalid": missing} if missing else {}
+    messages: dict[str, Any] = {"required": missing, "invalid": missing} if missing else {}
     return serializers.FileField(required=required, allow_empty_file=True, error_messages=messages)
 
 
@@ -183,15 +184,15 @@ class ProjectImportView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        project = get_object_or_404(projects_for(request.user), pk=pk)
+        project = get_object_or_404(projects_for(cast(User, request.user)), pk=pk)
         # Before reading the body, so a viewer hears about the role rather than the file.
-        require_role(request.user, project, CURATING_ROLES)
+        require_role(cast(User, request.user), project, CURATING_ROLES)
         if request.content_type.startswith("multipart/form-data"):
             upload = ImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             checked = upload.validated_data
             result = file_import(
-                actor=request.user,
+                actor=cast(User, request.user),
                 project=project,
                 format_name=checked["format_name"],
                 source=io.StringIO(checked["source"]),
@@ -199,7 +200,9 @@ class ProjectImportView(APIView):
             )
         else:
             snapshot = JsonImporter().load_data(request.data)
-            result = annotations_import(actor=request.user, project=project, snapshot=snapshot)
+            result = annotations_import(
+                actor=cast(User, request.user), project=project, snapshot=snapshot
+            )
         return Response(
             {"document": result.document.pk, "report": result.report()},
             status=status.HTTP_201_CREATED,

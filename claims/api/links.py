@@ -1,5 +1,10 @@
 """/api/links/: the edges of the argument map."""
 
+# DRF's get_object_or_404 answers 404, not 500, for an id that is not a number (/tags/x/).
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -7,10 +12,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
-# DRF's get_object_or_404 answers 404, not 500, for an id that is not a number (/tags/x/).
 from claims import selectors, services
 from claims.api.contributions import ContributionViewSet
 from claims.filters import LinkFilter
+from claims.models import Link
 from claims.serializers import (
     LinkSerializer,
 )
@@ -30,21 +35,21 @@ class LinkViewSet(ContributionViewSet):
     serializer_class = LinkSerializer
     filterset_class = LinkFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Link]:
         deleted = self.request.query_params.get("deleted") == "true" and self.action == "list"
         return selectors.links_for(self.request.user, deleted=deleted)
 
-    def restorable(self):
+    def restorable(self) -> QuerySet[Link]:
         return selectors.link_for_restore(self.request.user)
 
-    def create_service(self, *, actor, **data):
+    def create_service(self, *, actor: User, **data: Any) -> Link:
         return services.link_create(actor=actor, **data)
 
-    def update_service(self, *, actor, instance, **data):
+    def update_service(self, *, actor: User, instance: Link, **data: Any) -> Link:
         return services.link_update(actor=actor, link=instance, **data)
 
-    def delete_service(self, *, actor, instance, expected_version):
+    def delete_service(self, *, actor: User, instance: Link, expected_version: int | None) -> None:
         services.link_delete(actor=actor, link=instance, expected_version=expected_version)
 
-    def restore_service(self, *, actor, instance, expected_version):
+    def restore_service(self, *, actor: User, instance: Link, expected_version: int | None) -> Link:
         return services.link_restore(actor=actor, link=instance, expected_version=expected_version)

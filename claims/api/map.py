@@ -6,6 +6,9 @@ inferences (a linked argument has several premises), and findings the map check 
 tags of some statuses (``accepted`` is the gold layer), as the map page and the exports do.
 """
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +20,7 @@ from rest_framework.views import APIView
 
 from annotator.selectors import documents_for
 from claims.argmap.checks import CODES, check_map
-from claims.argmap.graph import ArgumentMap
+from claims.argmap.graph import ArgumentMap, MapNode
 from claims.models import Relation, TagKind, TagStatus, parse_statuses, tag_page_url
 from claims.selectors import argument_map
 
@@ -33,13 +36,15 @@ class MapNodeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TagStatus.choices)
     url = serializers.SerializerMethodField(help_text="The document page at this passage.")
 
-    def get_url(self, node) -> str:
+    def get_url(self, node: MapNode) -> str:
         return tag_page_url(self.context["document_id"], node.id)
 
 
 class MapEdgeSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The link's id.")
-    source = serializers.IntegerField()
+    # The serializer's metaclass takes declared fields off the class, so this field never
+    # shadows Field.source at runtime; the stubs see a clash.
+    source = serializers.IntegerField()  # type: ignore[assignment]
     relation = serializers.ChoiceField(choices=Relation.choices)
     target = serializers.IntegerField(
         source="target_node", allow_null=True, help_text="The tag supported or attacked."
@@ -107,7 +112,7 @@ class DocumentMapView(APIView):
         responses=ArgumentMapSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
-        document = get_object_or_404(documents_for(request.user), pk=pk)
+        document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
         statuses = parse_statuses(request.query_params.getlist("status"))
         m = argument_map(
             document,

@@ -1,6 +1,7 @@
 """Content negotiation for exports: ``?format=`` or Accept (with profiles) picks an exporter."""
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rest_framework.exceptions import NotAcceptable, ValidationError
 
@@ -45,11 +46,13 @@ EXPORT_RENDERERS = [_renderer_for(exporter) for exporter in EXPORTERS.values()]
 PROJECT_EXPORT_RENDERERS = [r for r in EXPORT_RENDERERS if r.format in PROJECT_EXPORTERS]
 
 
-def known_formats(renderers=EXPORT_RENDERERS) -> str:
+def known_formats(
+    renderers: Iterable[ExportRenderer | type[ExportRenderer]] = EXPORT_RENDERERS,
+) -> str:
     return "; ".join(f"{r.exporter.name} ({r.exporter.media_type})" for r in renderers)
 
 
-def _profiled(request: Request, renderers) -> type[ExportRenderer] | None:
+def _profiled(request: Request, renderers: Iterable[ExportRenderer]) -> ExportRenderer | None:
     """Return the renderer whose profile the Accept header names, if it names one.
 
     Two exports share ``application/json`` (ours and AIF); a ``profile`` parameter tells them
@@ -83,7 +86,12 @@ class ExportNegotiation(DefaultContentNegotiation):
     declares picks that exporter.
     """
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[Any],  # the export view's ExportRenderer instances
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
         name = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if name:
             for renderer in renderers:

@@ -1,5 +1,9 @@
 """/api/tags/: span tags and implicit statements, their decisions, merges and discussion."""
 
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,12 +23,18 @@ from annotator.schema import ErrorSerializer
 from claims import selectors, services
 from claims.api.contributions import IF_MATCH_PARAM, ContributionViewSet
 from claims.filters import TagFilter
+from claims.models import SoftDeletable, Tag
 from claims.serializers import (
     DecisionSerializer,
     DiscussionSerializer,
     MergeSerializer,
     TagSerializer,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from claims.selectors import ReviewCounts
 
 _DELETED_PARAM = OpenApiParameter(
     "deleted",
@@ -40,19 +50,19 @@ class TagViewSet(ContributionViewSet):
     serializer_class = TagSerializer
     filterset_class = TagFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Tag]:
         deleted = self.request.query_params.get("deleted") == "true" and self.action == "list"
         return selectors.tags_for(self.request.user, deleted=deleted)
 
-    def restorable(self):
+    def restorable(self) -> QuerySet[Tag]:
         return selectors.tag_for_restore(self.request.user)
 
-    def as_written(self, instance):
+    def as_written(self, instance: SoftDeletable) -> SoftDeletable:
         # Its review counts and status, which a bare instance lacks, are read with it.
         found = selectors.with_review_counts(self.restorable()).filter(pk=instance.pk).first()
         return found or instance
 
-    def create_service(self, *, actor, **data):
+    def create_service(self, *, actor: User, **data: Any) -> Tag:
         if data.get("paragraph") is None:
             return services.implicit_tag_create(
                 actor=actor,
@@ -64,13 +74,13 @@ class TagViewSet(ContributionViewSet):
         data.pop("document", None)
         return services.tag_create(actor=actor, **data)
 
-    def update_service(self, *, actor, instance, **data):
+    def update_service(self, *, actor: User, instance: Tag, **data: Any) -> Tag:
         return services.tag_update(actor=actor, tag=instance, **data)
 
-    def delete_service(self, *, actor, instance, expected_version):
+    def delete_service(self, *, actor: User, instance: Tag, expected_version: int | None) -> None:
         services.tag_delete(actor=actor, tag=instance, expected_version=expected_version)
 
-    def restore_service(self, *, actor, instance, expected_version):
+    def restore_service(self, *, actor: User, instance: Tag, expected_version: int | None) -> Tag:
         return services.tag_restore(actor=actor, tag=instance, expected_version=expected_version)
 
     @extend_schema(request=DecisionSerializer, responses=TagSerializer, parameters=[IF_MATCH_PARAM])
@@ -81,7 +91,7 @@ class TagViewSet(ContributionViewSet):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.tag_decide(
-            actor=request.user,
+            actor=cast(User, request.user),
             tag=tag,
             expected_version=self.if_match(tag),
             **serializer.validated_data,
@@ -112,7 +122,7 @@ class TagViewSet(ContributionViewSet):
             )
         into = serializer.validated_data.get("into")
         kept = services.tags_merge(
-            actor=request.user,
+            actor=cast(User, request.user),
             tags=[found[pk] for pk in ids],
             into=None if into is None else found[into],
         )
@@ -122,7 +132,9 @@ class TagViewSet(ContributionViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def discussion(self, request: Request, pk: str | None = None) -> Response:
         """The tag's review comments and its decisions, oldest first (any member)."""
-        tag = get_object_or_404(selectors.with_review_counts(self.restorable()), pk=pk)
+        tag: WithAnnotations[Tag, ReviewCounts] = get_object_or_404(
+            selectors.with_review_counts(self.restorable()), pk=pk
+        )
         reviews, decisions = selectors.tag_discussion(tag)
         data = {
             "tag": tag.pk,

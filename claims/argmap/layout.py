@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 from math import hypot
+from typing import Any
 
 from grandalf.graphs import Edge, Vertex, graph_core
 from grandalf.layouts import SugiyamaLayout
@@ -122,7 +123,7 @@ class _Sugiyama(SugiyamaLayout):
     def _detect_alignment_conflicts(self) -> None:
         super()._detect_alignment_conflicts()
         # grandalf tests `pair in self.conflicts` for every alignment; a list makes that O(n).
-        self.conflicts = set(self.conflicts)
+        self.conflicts: set[Any] = set(self.conflicts)
 
 
 # A layout vertex key: ("n", node id) or ("j", argument id).
@@ -203,7 +204,7 @@ def layout_map(m: ArgumentMap, *, rounds: float = ORDERING_ROUNDS) -> Layout:
     for a in arguments:
         target: Key | None = ("n", a.target_node) if a.target_node is not None else None
         if a.linked:
-            junction: Key = ("j", a.id)
+            junction = ("j", a.id)
             drawn[junction] = route(junction, upper(a))
             ends[junction] = (None, target)
             if target is None:
@@ -225,6 +226,7 @@ def layout_map(m: ArgumentMap, *, rounds: float = ORDERING_ROUNDS) -> Layout:
     attachments: dict[tuple[Key, bool], list[tuple[float, tuple[str, int | str], bool]]] = (
         defaultdict(list)
     )
+    points: list[Point] | tuple[Point, ...]  # lists while routing, then the finished tuples
     for line_key, points in drawn.items():
         for at_start, node_key in zip((True, False), ends[line_key], strict=True):
             if node_key is None:
@@ -314,6 +316,8 @@ def _place(
     components = _components(keys, pairs)
     centres: dict[Key, Point] = {}
     routes: dict[tuple[Key, Key], list[Point]] = {}
+    x: float
+    y: float
     x = y = MARGIN
     row_height = 0.0
     width = 0.0

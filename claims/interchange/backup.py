@@ -47,13 +47,13 @@ import datetime
 import heapq
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar, cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from tqdm import tqdm
@@ -189,7 +189,7 @@ def _dump_value(value: Any) -> Any:
 def _load_value(model: type[models.Model], name: str, value: Any, where: str) -> Any:
     if value is None:
         return None
-    internal = model._meta.get_field(name).get_internal_type()
+    internal = cast(models.Field, model._meta.get_field(name)).get_internal_type()
     try:
         if internal == "DateTimeField":
             parsed = datetime.datetime.fromisoformat(value)
@@ -262,7 +262,8 @@ def _kind_of_field(model: type[models.Model], name: str) -> str:
         return "unknown"
     if related is get_user_model():
         return "user"
-    return MODEL_KINDS.get(related, "unknown")
+    # related_model is a class once the models are loaded ("self" only before).
+    return MODEL_KINDS.get(cast(type[models.Model], related), "unknown")
 
 
 def _links_in_order(pairs: Iterable[tuple[int, int | None]]) -> list[int]:
@@ -371,7 +372,9 @@ def _export(project: Project, out: TextIO, *, progress: bool) -> dict[str, int]:
         for m in members:
             yield {"user": ids.of("user", m.user_id), **_row(m, MEMBER_FIELDS, {}, ids)}
 
-    def numbered(kind: str, rows: Iterable, fields, refs) -> Iterator[dict]:
+    def numbered(
+        kind: str, rows: Iterable, fields: Iterable[str], refs: dict[str, str]
+    ) -> Iterator[dict]:
         for obj in rows:
             yield {"id": ids.number(kind, obj.pk), **_row(obj, fields, refs, ids)}
 
@@ -441,7 +444,7 @@ def _require(row: dict, keys: Iterable[str], where: str) -> None:
 class _Resolver:
     """Turns the file's references back into the new rows' ids (people into users)."""
 
-    def __init__(self, users: dict[str, AbstractBaseUser]) -> None:
+    def __init__(self, users: dict[str, User]) -> None:
         self.users = users
         self.pks: dict[str, dict[int, int]] = {kind: {} for kind in MODEL_KINDS.values()}
 
@@ -460,25 +463,30 @@ class _Resolver:
             ) from None
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
 def _build(
-    model: type[models.Model],
+    model: type[_M],
     row: dict,
     fields: Iterable[str],
     refs: dict[str, str],
     resolve: _Resolver,
     where: str,
     **extra: Any,
-) -> models.Model:
+) -> _M:
     _require(row, [*fields, *refs], where)
     values = {name: _load_value(model, name, row[name], where) for name in fields}
     for name, kind in refs.items():
-        if row[name] is None and not model._meta.get_field(name).null:
+        if row[name] is None and not cast(models.Field, model._meta.get_field(name)).null:
             raise BackupError(f"{where}.{name}: must name a {kind.rstrip('s')}, not null.")
         values[f"{name}_id"] = resolve.pk(kind, row[name], f"{where}.{name}")
     return model(**values, **extra)
 
 
-def _load_state(model: type[models.Model], kind: str, state: Any, resolve: _Resolver, where: str):
+def _load_state(
+    model: type[models.Model], kind: str, state: Any, resolve: _Resolver, where: str
+) -> Any:
     if not isinstance(state, dict):
         return state
     out = {}
@@ -496,7 +504,7 @@ def _load_state(model: type[models.Model], kind: str, state: Any, resolve: _Reso
     return out
 
 
-def _users(names: Any) -> tuple[dict[str, AbstractBaseUser], list[str]]:
+def _users(names: Any) -> tuple[dict[str, User], list[str]]:
     """Find the file's users by username, creating the missing ones without a password."""
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise BackupError("users: expected a list of usernames.")
@@ -525,7 +533,8 @@ def _times_as_given(model: type[models.Model]) -> Iterator[None]:
     back afterwards, but takes minutes for a large project.) This changes the model's fields
     for the whole process, so a restore runs in a management command, never in a request.
     """
-    fields = [
+    # DateFields and DateTimeFields, the ones with auto_now flags.
+    fields: list[Any] = [
         f
         for f in model._meta.concrete_fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
@@ -540,7 +549,7 @@ def _times_as_given(model: type[models.Model]) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _insert(model: type[models.Model], objs: list[models.Model], bar: tqdm) -> None:
+def _insert(model: type[models.Model], objs: Sequence[models.Model], bar: tqdm) -> None:
     """Insert rows in order, so their new ids keep the file's order, with the file's times."""
     with _times_as_given(model):
         # The base manager: the default one of soft-deletable models hides deleted rows.
@@ -620,7 +629,13 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
     _insert(Project, [project], bar)
     report = ImportReport(project=project, users_created=created)
 
-    def build_all(kind, model, fields, refs, **extra) -> list[models.Model]:
+    def build_all(
+        kind: str,
+        model: type[models.Model],
+        fields: Iterable[str],
+        refs: dict[str, str],
+        **extra: Any,
+    ) -> list[models.Model]:
         objs = []
         for i, row in enumerate(sections[kind]):
             where = f"{kind}[{i}]"
@@ -642,7 +657,13 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
     ]
     _insert(Membership, members, bar)
 
-    def numbered(kind, model, fields, refs, **extra) -> None:
+    def numbered(
+        kind: str,
+        model: type[models.Model],
+        fields: Iterable[str],
+        refs: dict[str, str],
+        **extra: Any,
+    ) -> None:
         objs = build_all(kind, model, fields, refs, **extra)
         for obj in objs:
             if model is Tag:

@@ -18,10 +18,10 @@ file is untrusted input. Every row gets a "create" entry in the history, by the 
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import TextIO, TypeVar, cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
@@ -35,10 +35,10 @@ from claims.interchange.importers.source_text import (
     ParsedFile,
     Problems,
 )
-from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag
+from claims.models import HistoryAction, HistoryEntry, Link, Review, SoftDeletable, Tag
 from claims.sanitize import clean_html
 from claims.services import state_of
-from claims.snapshot import DocumentSnapshot, LinkRow
+from claims.snapshot import DocumentSnapshot, LinkRow, ReviewRow, TagRow
 
 #: document_create's error keys that are not fields of the file's "document" object.
 _NOT_DOCUMENT_FIELDS = frozenset({"paragraphs"})
@@ -232,9 +232,10 @@ def _check_reviews(snapshot: DocumentSnapshot, problems: Problems) -> None:
 # --- People -----------------------------------------------------------------------------------
 
 
-def _users_by_name(snapshot: DocumentSnapshot, notes: ImportNotes) -> dict[str, AbstractBaseUser]:
+def _users_by_name(snapshot: DocumentSnapshot, notes: ImportNotes) -> dict[str, User]:
     """Find everyone the snapshot names, or raise a ValidationError listing who is missing."""
     needed: dict[str, str] = {}
+    row: TagRow | LinkRow | ReviewRow
     for i, row in enumerate(snapshot.tags):
         needed.setdefault(row.author, f"{notes.tag_place(i)}.author")
     for i, row in enumerate(snapshot.links):
@@ -254,7 +255,7 @@ def _users_by_name(snapshot: DocumentSnapshot, notes: ImportNotes) -> dict[str, 
     return users
 
 
-def _add_members(project: Project, users: Iterable[AbstractBaseUser]) -> tuple[str, ...]:
+def _add_members(project: Project, users: Iterable[User]) -> tuple[str, ...]:
     """Make the people who are not members yet annotators; return their usernames."""
     member_ids = set(project.memberships.values_list("user_id", flat=True))
     newcomers = sorted((u for u in users if u.pk not in member_ids), key=lambda u: u.get_username())
@@ -267,9 +268,12 @@ def _add_members(project: Project, users: Iterable[AbstractBaseUser]) -> tuple[s
 # --- Writing ----------------------------------------------------------------------------------
 
 
+_Contribution = TypeVar("_Contribution", Tag, Link, Review)
+
+
 def _keep_times(
-    model: type[models.Model],
-    objs: Sequence[models.Model],
+    model: type[_Contribution],
+    objs: Sequence[_Contribution],
     times: Sequence[tuple[datetime.datetime | None, datetime.datetime | None]],
 ) -> None:
     """Put back the file's created_at/updated_at, which saving replaced with now."""
@@ -284,14 +288,12 @@ def _keep_times(
     model.objects.bulk_update(changed, ["created_at", "updated_at"], batch_size=500)
 
 
-def _record_history(
-    project: Project, actor: AbstractBaseUser | None, objs: Iterable[models.Model]
-) -> None:
+def _record_history(project: Project, actor: User | None, objs: Iterable[SoftDeletable]) -> None:
     HistoryEntry.objects.bulk_create(
         (
             HistoryEntry(
                 project=project,
-                entity=obj._meta.model_name,
+                entity=cast(str, obj._meta.model_name),
                 object_id=obj.pk,
                 action=HistoryAction.CREATE,
                 actor=actor,
@@ -309,7 +311,7 @@ def _create_links(
     notes: ImportNotes,
     depths: dict[int, int],
     tags: dict[int, Tag],
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
 ) -> list[Link]:
     """Create the links depth by depth, so each undercut's target has its id; return them in
     snapshot order."""
@@ -341,7 +343,7 @@ def _create_links(
 @transaction.atomic
 def annotations_import(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     project: Project,
     snapshot: DocumentSnapshot,
     notes: ImportNotes | None = None,
@@ -384,10 +386,11 @@ def annotations_import(
 
     tags: dict[int, Tag] = {}
     tag_objs = []
+    row: TagRow | ReviewRow
     for i, row in enumerate(snapshot.tags):
         tag = Tag(
             document=document,
-            paragraph=None if row.implicit else by_file_id[row.paragraph_id],
+            paragraph=None if row.implicit else by_file_id[cast(int, row.paragraph_id)],
             start=row.start,
             end=row.end,
             quote=row.quote,
@@ -470,7 +473,7 @@ def _default_author(project: Project) -> str:
 
 def file_import(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     project: Project,
     format_name: str,
     source: TextIO,

@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             help="default: from the file extension (HTML is sniffed for other extensions)",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             project = project_for_import(options["project"])
         except ValidationError as exc:

@@ -1,5 +1,7 @@
 """Load the seed op-ed into the demo project (idempotent)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,7 +22,7 @@ class Command(BaseCommand):
             help=f"an existing user to own the project instead of creating {DEMO_USERNAME!r}",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = seed_load(owner_username=options["owner"])
         except ValidationError as exc:

@@ -1,5 +1,7 @@
 """Registry of export formats: ``get_exporter("w3c").export(snapshot, out)``."""
 
+from typing import cast
+
 from claims.interchange.exporters.aif_export import AifExporter
 from claims.interchange.exporters.argdown_export import ArgdownExporter
 from claims.interchange.exporters.base import Exporter, ProjectExporter, UnknownFormat
@@ -30,7 +32,8 @@ EXPORTERS: dict[str, Exporter] = {
 
 #: The formats that can hold a whole project in one file (they stream it a document at a time).
 PROJECT_EXPORTERS: dict[str, ProjectExporter] = {
-    name: exporter
+    # The filter is the protocol's one extra method, which mypy cannot narrow on.
+    name: cast(ProjectExporter, exporter)
     for name, exporter in EXPORTERS.items()
     if callable(getattr(exporter, "project_chunks", None))
 }

@@ -17,6 +17,7 @@ become ``\\n`` and characters Graphviz cannot show become U+FFFD.
 """
 
 import re
+from collections.abc import Mapping
 from typing import ClassVar, TextIO
 
 from claims.argmap.from_snapshot import map_from_snapshot
@@ -50,7 +51,7 @@ def quoted(value: object) -> str:
     return f'"{text}"'
 
 
-def _attrs(attrs: dict[str, object]) -> str:
+def _attrs(attrs: Mapping[str, object]) -> str:
     return "[" + ", ".join(f"{key}={quoted(value)}" for key, value in attrs.items()) + "]"
 
 

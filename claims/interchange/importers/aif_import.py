@@ -38,7 +38,7 @@ with other than one conclusion, or with a statement that is its own premise and 
 import datetime
 import json
 from dataclasses import dataclass, field
-from typing import ClassVar, TextIO
+from typing import Any, ClassVar, TextIO, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -147,7 +147,7 @@ class AifImporter:
         board = NoticeBoard()
         graph = _read_graph(aif, problems, board)
         problems.raise_if_any()
-        source_text = SourceText(text)
+        source_text = SourceText(cast(str, text))  # raise_if_any() raised without one
         if not source_text.lines:
             raise ValidationError({"text": "The source text is empty."})
         return _Builder(graph, source_text, options, board).build()
@@ -440,7 +440,7 @@ class _Builder:
             kind = TagKind.EVIDENCE if node_id in self.premise_ids else TagKind.CLAIM
         span = None if node.get(IMPLICIT_KEY) is True else self._anchor(node_id, statement)
         created = _time(node)
-        common = {
+        common: dict[str, Any] = {
             "id": tag_id,
             "kind": str(kind),
             "note": "",

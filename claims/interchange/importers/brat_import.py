@@ -34,7 +34,7 @@ with the same span that map to the same kind.
 """
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
@@ -255,7 +255,7 @@ class BratImporter:
         return _Builder(parser, text, options, kinds, relations, problems, skipped).build()
 
 
-def _mapping(value: str, allowed: tuple[str, ...], where: str, problems: Problems) -> dict:
+def _mapping(value: str, allowed: Sequence[str], where: str, problems: Problems) -> dict:
     try:
         return parse_mapping(value, allowed, where)
     except ValueError as exc:

@@ -15,7 +15,7 @@ creates them must create the undercut link first (``undercut_order`` gives such 
 import datetime
 import json
 from collections import Counter
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, TextIO, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -355,7 +355,8 @@ class JsonImporter:
                 }
             else:
                 span = None
-            tag_id = row.get("id")
+            # A row without an id is in no place of ids, so it is skipped below.
+            tag_id = cast(int, row.get("id"))
             if span is None or BAD in fields.values() or BAD in span.values():
                 continue
             if ids.get(tag_id) != place:
@@ -450,10 +451,10 @@ class JsonImporter:
             if fields["group"] is not BAD and len(fields["group"]) > GROUP_CHARS:
                 reader.add(f"{place}.group", f"A group name has at most {GROUP_CHARS} characters.")
                 fields["group"] = BAD
-            target = self._link_target(reader, row, place, fields["relation"])
+            target: dict | tuple | None = self._link_target(reader, row, place, fields["relation"])
             if target is None or BAD in fields.values():
                 continue
-            if ids.get(row.get("id")) != place:
+            if ids.get(cast(int, row.get("id"))) != place:
                 continue
             fields.update(target)
             source_ok = self._tag_ref(reader, place, "source", fields["source_id"], tags, in_file)
@@ -600,7 +601,7 @@ class JsonImporter:
                 "created_at": reader.moment(row, "created_at", f"{place}.created_at"),
                 "updated_at": reader.moment(row, "updated_at", f"{place}.updated_at"),
             }
-            if BAD in fields.values() or ids.get(row.get("id")) != place:
+            if BAD in fields.values() or ids.get(cast(int, row.get("id"))) != place:
                 continue
             tag = tags.get(fields["tag_id"])
             if in_file is not None and fields["tag_id"] not in in_file:

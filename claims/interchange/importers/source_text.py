@@ -12,6 +12,7 @@ All offsets are Unicode code points, as everywhere in this project.
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -133,7 +134,7 @@ def _whole_words(text: str, start: int, end: int) -> bool:
     return not (cut_before or cut_after)
 
 
-def parse_mapping(value: str, allowed: tuple[str, ...], where: str) -> dict[str, str]:
+def parse_mapping(value: str, allowed: Sequence[str], where: str) -> dict[str, str]:
     """Parse ``A=b,C=d`` into ``{"A": "b", "C": "d"}``; raise ValueError saying what is wrong.
 
     Spaces around names are ignored; a name given twice must map to the same value.

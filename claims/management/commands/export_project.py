@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("slug", metavar="SLUG", help="the project's slug")
         parser.add_argument("file", metavar="FILE", help="where to write the backup; - for stdout")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         project = Project.objects.filter(slug=options["slug"]).first()
         if project is None:
             raise CommandError(f"There is no project with the slug {options['slug']!r}.")

@@ -1,6 +1,7 @@
 """Import a document with its tags, links and reviews from a ``json`` export file."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, metavar="FILE")
         parser.add_argument("--project", required=True, metavar="SLUG", help="project slug")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         project = Project.objects.filter(slug=options["project"]).first()
         if project is None:

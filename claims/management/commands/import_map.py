@@ -2,6 +2,7 @@
 
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--author", default="", metavar="USERNAME")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         project = Project.objects.filter(slug=options["project"]).first()
         if project is None:

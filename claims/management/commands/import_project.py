@@ -3,6 +3,7 @@
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("file", metavar="FILE", help="a file written by export_project")
         parser.add_argument("--slug", help="restore under this slug instead of the file's")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["file"] == "-":
                 data = json.load(sys.stdin)
