@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -20,7 +19,7 @@ from annotator import selectors, services
 from annotator.filters import DocumentFilter, ParagraphFilter
 from annotator.models import Document, Paragraph, Project
 from annotator.paragraphs import split_plain_text
-from annotator.permissions import IsDocumentCurator, IsProjectOwner
+from annotator.permissions import IsDocumentCurator, IsProjectOwner, acting_user
 from annotator.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
@@ -59,25 +58,27 @@ class ProjectViewSet(
 ):
     """Projects you are a member of. Anyone signed in may create one and becomes its owner."""
 
+    # The schema reads the model here; get_queryset() scopes every request to the user.
+    queryset = Project.objects.none()
     serializer_class = ProjectSerializer
     permission_classes = [IsAuthenticated, IsProjectOwner]
 
     def get_queryset(self) -> QuerySet[Project]:
-        return selectors.projects_for(cast(User, self.request.user))
+        return selectors.projects_for(acting_user(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "roles": selectors.roles_of(self.request.user)}
 
     def perform_create(self, serializer: BaseSerializer[Project]) -> None:
         serializer.instance = services.project_create(
-            actor=cast(User, self.request.user), **serializer.validated_data
+            actor=acting_user(self.request), **serializer.validated_data
         )
         # The roles in the context were read before the project existed; the creator owns it.
         serializer.context["roles"] = selectors.roles_of(self.request.user)
 
     def perform_update(self, serializer: BaseSerializer[Project]) -> None:
         serializer.instance = services.project_update(
-            actor=cast(User, self.request.user),
+            actor=acting_user(self.request),
             project=cast(Project, serializer.instance),
             **serializer.validated_data,
         )
@@ -92,7 +93,7 @@ class ProjectViewSet(
             serializer = MemberSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             membership = services.membership_set(
-                actor=cast(User, request.user),
+                actor=acting_user(request),
                 project=project,
                 username=serializer.validated_data["user"],
                 role=serializer.validated_data["role"],
@@ -115,13 +116,13 @@ class ProjectViewSet(
         get_object_or_404(selectors.memberships_of(project), user__username=username)
         if request.method == "DELETE":
             services.membership_remove(
-                actor=cast(User, request.user), project=project, username=username
+                actor=acting_user(request), project=project, username=username
             )
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = MemberRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_set(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             project=project,
             username=username,
             role=serializer.validated_data["role"],
@@ -138,14 +139,16 @@ class ProjectViewSet(
 class DocumentViewSet(viewsets.ModelViewSet):
     """Documents of your projects; the detail includes the paragraphs."""
 
+    # The schema reads the model here; get_queryset() scopes every request to the user.
+    queryset = Document.objects.none()
     permission_classes = [IsAuthenticated, IsDocumentCurator]
     filterset_class = DocumentFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Document]:
         if self.action == "retrieve":
-            return selectors.documents_with_paragraphs_for(cast(User, self.request.user))
-        return selectors.documents_for(cast(User, self.request.user))
+            return selectors.documents_with_paragraphs_for(acting_user(self.request))
+        return selectors.documents_for(acting_user(self.request))
 
     def get_serializer_class(self) -> type[BaseSerializer[Document]]:
         if self.action == "create":
@@ -162,24 +165,22 @@ class DocumentViewSet(viewsets.ModelViewSet):
         text = data.pop("text", None)
         paragraphs = data.pop("paragraphs", None)
         document = services.document_create(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             paragraphs=split_plain_text(text) if text is not None else paragraphs,
             **data,
         )
-        document = selectors.documents_with_paragraphs_for(cast(User, request.user)).get(
-            pk=document.pk
-        )
+        document = selectors.documents_with_paragraphs_for(acting_user(request)).get(pk=document.pk)
         return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: BaseSerializer[Document]) -> None:
         serializer.instance = services.document_update(
-            actor=cast(User, self.request.user),
+            actor=acting_user(self.request),
             document=cast(Document, serializer.instance),
             **serializer.validated_data,
         )
 
     def perform_destroy(self, instance: Document) -> None:
-        services.document_delete(actor=cast(User, self.request.user), document=instance)
+        services.document_delete(actor=acting_user(self.request), document=instance)
 
 
 class ParagraphViewSet(
@@ -190,20 +191,22 @@ class ParagraphViewSet(
 ):
     """Paragraphs of your documents. Text can change only while no tag points into it."""
 
+    # The schema reads the model here; get_queryset() scopes every request to the user.
+    queryset = Paragraph.objects.none()
     serializer_class = ParagraphSerializer
     permission_classes = [IsAuthenticated, IsDocumentCurator]
     filterset_class = ParagraphFilter
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Paragraph]:
-        return selectors.paragraphs_for(cast(User, self.request.user)).order_by(
+        return selectors.paragraphs_for(acting_user(self.request)).order_by(
             "document_id", "position"
         )
 
     def perform_update(self, serializer: BaseSerializer[Paragraph]) -> None:
         paragraph = cast(Paragraph, serializer.instance)
         serializer.instance = services.paragraph_update(
-            actor=cast(User, self.request.user),
+            actor=acting_user(self.request),
             paragraph=paragraph,
             text=serializer.validated_data.get("text", paragraph.text),
         )

@@ -1,10 +1,9 @@
 """The server-rendered pages: home, a document to read and annotate, its review, agreement
 and argument map."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -13,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Project
+from annotator.permissions import acting_user
 from annotator.selectors import documents_for, paragraphs_for, roles_of
 from claims.agreement_chart import render_chart
 from claims.argmap.checks import check_map
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """List the user's projects with their documents and tag counts per kind."""
     roles = roles_of(request.user)
     projects = list(Project.objects.filter(pk__in=roles.keys()).order_by("name"))
-    documents = documents_with_tag_counts_for(cast(User, request.user)).order_by("project_id", "id")
+    documents = documents_with_tag_counts_for(acting_user(request)).order_by("project_id", "id")
     by_project: dict[int, list] = {p.pk: [] for p in projects}
     statuses = status_counts_by_document(d.pk for d in documents)
     kinds = range(len(all_kinds()))
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a document's paragraphs; the page's script paints the tags and handles tagging."""
     paragraphs = list(
-        paragraphs_for(cast(User, request.user)).filter(document_id=pk).order_by("position")
+        paragraphs_for(acting_user(request)).filter(document_id=pk).order_by("position")
     )
     if not paragraphs:
         raise Http404("No such document.")
@@ -90,7 +90,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Review other people's tags one at a time; curators also decide each tag's status."""
     paragraphs = list(
-        paragraphs_for(cast(User, request.user)).filter(document_id=pk).order_by("position")
+        paragraphs_for(acting_user(request)).filter(document_id=pk).order_by("position")
     )
     if not paragraphs:
         raise Http404("No such document.")
@@ -134,7 +134,7 @@ def _cell(measures: dict[str, Any], key: str) -> dict[str, str]:
 @login_required
 def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Compare the annotators of a document: tables per pair and per kind, a chart, a reading."""
-    document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
+    document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
     result = document_agreement(document)
     pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1"]
     pairs = [
@@ -194,7 +194,7 @@ FINDING_TITLES = {
 def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw a document's argument map (everyone's, one author's or the accepted tags only),
     with the map check beside it; every node links to its passage."""
-    document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
+    document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
     try:
         statuses = parse_statuses(request.GET.getlist("status"))
     except ValidationError as error:

@@ -4,14 +4,14 @@ The rules are plain functions so services and DRF permission classes share them.
 Visibility (404 for non-members) is handled by scoping querysets, not here.
 """
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES
+from annotator.permissions import acting_user
 from annotator.selectors import role_in
 from claims.models import Link, Review, Tag
 
@@ -61,7 +61,7 @@ class IsContributionEditor(BasePermission):
             return True
         role = role_in(request.user, project_id_of(obj))
         # Behind IsAuthenticated, which DRF checks before any object permission.
-        user_id = cast(User, request.user).pk
+        user_id = acting_user(request).pk
         return can_change(role, owner_id=owner_id_of(obj), user_id=user_id)
 
 

@@ -1,8 +1,5 @@
 """Agreement between the annotators of a document, as JSON: GET /api/documents/{id}/agreement/."""
 
-from typing import cast
-
-from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -11,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.permissions import acting_user
 from annotator.selectors import documents_for
 from claims.selectors import document_agreement
 
@@ -55,5 +53,5 @@ class DocumentAgreementView(APIView):
         }
     )
     def get(self, request: Request, pk: int) -> Response:
-        document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
+        document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
         return Response(document_agreement(document))

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotator.exceptions import PreconditionFailed
+from annotator.permissions import acting_user
 from claims import selectors
 from claims.models import SoftDeletable
 from claims.permissions import IsContributionEditor
@@ -86,7 +87,7 @@ class ContributionViewSet(viewsets.ModelViewSet):
         """Restore a deleted item (its author, a curator or an owner)."""
         instance = self.get_restorable_object()
         restored = self.restore_service(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             instance=instance,
             expected_version=self.if_match(instance),
         )
@@ -158,7 +159,7 @@ class ContributionViewSet(viewsets.ModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = self.create_service(actor=cast(User, request.user), **serializer.validated_data)
+        instance = self.create_service(actor=acting_user(request), **serializer.validated_data)
         return Response(
             self.get_serializer(self.reload(instance)).data, status=status.HTTP_201_CREATED
         )
@@ -169,7 +170,7 @@ class ContributionViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = self.update_service(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             instance=instance,
             expected_version=expected,
             **serializer.validated_data,
@@ -179,7 +180,7 @@ class ContributionViewSet(viewsets.ModelViewSet):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         self.delete_service(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             instance=instance,
             expected_version=self.if_match(instance),
         )

@@ -4,7 +4,6 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
-from django.contrib.auth.models import User
 from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
@@ -25,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import Document
+from annotator.permissions import acting_user
 from annotator.selectors import documents_for, projects_for
 from claims import selectors
 from claims.api.negotiation import (
@@ -131,7 +131,7 @@ class DocumentExportView(ExportView):
         },
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
-        document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
+        document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
         exporter: Exporter = cast(ExportRenderer, request.accepted_renderer).exporter
         author = request.query_params.get("author") or None
         statuses = parse_statuses(request.query_params.getlist("status"))
@@ -187,7 +187,7 @@ class ProjectExportView(ExportView):
         },
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
-        project = get_object_or_404(projects_for(cast(User, request.user)), pk=pk)
+        project = get_object_or_404(projects_for(acting_user(request)), pk=pk)
         # The negotiation picked one of PROJECT_EXPORT_RENDERERS.
         exporter = cast(ProjectExporter, cast(ExportRenderer, request.accepted_renderer).exporter)
         api_url = request.build_absolute_uri("/api/")

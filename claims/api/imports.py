@@ -2,9 +2,8 @@
 
 import io
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,6 +23,7 @@ from rest_framework.views import APIView
 
 from annotator.models import CURATING_ROLES
 from annotator.parsers import LimitedJSONParser, check_json_file
+from annotator.permissions import acting_user
 from annotator.selectors import projects_for
 from annotator.services import require_role
 from claims.interchange.exporters import (
@@ -184,15 +184,15 @@ class ProjectImportView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        project = get_object_or_404(projects_for(cast(User, request.user)), pk=pk)
+        project = get_object_or_404(projects_for(acting_user(request)), pk=pk)
         # Before reading the body, so a viewer hears about the role rather than the file.
-        require_role(cast(User, request.user), project, CURATING_ROLES)
+        require_role(acting_user(request), project, CURATING_ROLES)
         if request.content_type.startswith("multipart/form-data"):
             upload = ImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             checked = upload.validated_data
             result = file_import(
-                actor=cast(User, request.user),
+                actor=acting_user(request),
                 project=project,
                 format_name=checked["format_name"],
                 source=io.StringIO(checked["source"]),
@@ -201,7 +201,7 @@ class ProjectImportView(APIView):
         else:
             snapshot = JsonImporter().load_data(request.data)
             result = annotations_import(
-                actor=cast(User, request.user), project=project, snapshot=snapshot
+                actor=acting_user(request), project=project, snapshot=snapshot
             )
         return Response(
             {"document": result.document.pk, "report": result.report()},

@@ -6,9 +6,6 @@ inferences (a linked argument has several premises), and findings the map check 
 tags of some statuses (``accepted`` is the gold layer), as the map page and the exports do.
 """
 
-from typing import cast
-
-from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.permissions import acting_user
 from annotator.selectors import documents_for
 from claims.argmap.checks import CODES, check_map
 from claims.argmap.graph import ArgumentMap, MapNode
@@ -112,7 +110,7 @@ class DocumentMapView(APIView):
         responses=ArgumentMapSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
-        document = get_object_or_404(documents_for(cast(User, request.user)), pk=pk)
+        document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
         statuses = parse_statuses(request.query_params.getlist("status"))
         m = argument_map(
             document,

@@ -1,6 +1,6 @@
 """/api/tags/: span tags and implicit statements, their decisions, merges and discussion."""
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -19,6 +19,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from annotator.permissions import acting_user
 from annotator.schema import ErrorSerializer
 from claims import selectors, services
 from claims.api.contributions import IF_MATCH_PARAM, ContributionViewSet
@@ -91,7 +92,7 @@ class TagViewSet(ContributionViewSet):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.tag_decide(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             tag=tag,
             expected_version=self.if_match(tag),
             **serializer.validated_data,
@@ -122,7 +123,7 @@ class TagViewSet(ContributionViewSet):
             )
         into = serializer.validated_data.get("into")
         kept = services.tags_merge(
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             tags=[found[pk] for pk in ids],
             into=None if into is None else found[into],
         )
