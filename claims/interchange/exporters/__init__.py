@@ -1,4 +1,8 @@
-"""Registry of export formats: ``get_exporter("w3c").export(snapshot, out)``."""
+"""Registry of export formats: ``EXPORTERS["w3c"].export(snapshot, out)``.
+
+The export views negotiate among them (``claims.api.negotiation``), which answers an unknown
+name with ``UnknownFormat``'s message.
+"""
 
 from typing import cast
 
@@ -39,19 +43,10 @@ PROJECT_EXPORTERS: dict[str, ProjectExporter] = {
 }
 
 
-def get_exporter(name: str) -> Exporter:
-    """Return the exporter called ``name``, or raise UnknownFormat naming the known ones."""
-    try:
-        return EXPORTERS[name]
-    except KeyError:
-        raise UnknownFormat(name, list(EXPORTERS)) from None
-
-
 __all__ = [
     "EXPORTERS",
     "PROJECT_EXPORTERS",
     "Exporter",
     "ProjectExporter",
     "UnknownFormat",
-    "get_exporter",
 ]

@@ -5,11 +5,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import HistoryEntry, Link, Review, Tag
+from claims.services import links, versioned
 from tests.factories import LinkFactory, ReviewFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -269,7 +271,7 @@ def race(monkeypatch, writers: list[Callable[[], object]]) -> list[object]:
         return _take_turns(writers)
     barrier = threading.Barrier(len(writers), timeout=10)
     holding = threading.local()
-    check = services._check_version
+    check = versioned.check_version
 
     def check_then_wait(obj, expected_version):
         check(obj, expected_version)
@@ -278,7 +280,7 @@ def race(monkeypatch, writers: list[Callable[[], object]]) -> list[object]:
         holding.waited = True
         barrier.wait()
 
-    monkeypatch.setattr(services, "_check_version", check_then_wait)
+    monkeypatch.setattr(versioned, "check_version", check_then_wait)
     return _in_threads(writers, contextlib.nullcontext)
 
 
@@ -395,7 +397,7 @@ def test_a_link_made_after_its_target_was_deleted_meanwhile_is_refused(
 ):
     """The request checked the target was live; it was deleted before the link was written."""
     source, target = _ends(document, members)
-    lock_ends = services._lock_ends
+    lock_ends = links.lock_ends
 
     def delete_first(link):
         thread, outcome = _in_thread(
@@ -405,8 +407,8 @@ def test_a_link_made_after_its_target_was_deleted_meanwhile_is_refused(
         assert outcome == [None], outcome
         return lock_ends(link)
 
-    monkeypatch.setattr(services, "_lock_ends", delete_first)
-    with pytest.raises(services.ValidationError) as refused:
+    monkeypatch.setattr(links, "lock_ends", delete_first)
+    with pytest.raises(ValidationError) as refused:
         services.link_create(
             actor=members["annotator"], source=source, target=target, relation="supports"
         )
@@ -420,7 +422,7 @@ def test_deleting_the_target_of_a_link_being_made_waits_and_takes_the_link_along
 ):
     """The link locked its ends first: the delete waits for it, then deletes it too."""
     source, target = _ends(document, members)
-    lock_ends = services._lock_ends
+    lock_ends = links.lock_ends
     deleting: list = []
 
     def then_delete(link):
@@ -436,7 +438,7 @@ def test_deleting_the_target_of_a_link_being_made_waits_and_takes_the_link_along
         assert deleting[0][0].is_alive(), "the delete did not wait for the link"
         return gone
 
-    monkeypatch.setattr(services, "_lock_ends", then_delete)
+    monkeypatch.setattr(links, "lock_ends", then_delete)
     link = services.link_create(
         actor=members["annotator"], source=source, target=target, relation="supports"
     )
