@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from claims.interchange.exporters import get_exporter
+from claims.interchange.exporters import EXPORTERS
 from claims.interchange.importers import get_importer
 from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
@@ -131,7 +131,7 @@ def snapshots(draw) -> DocumentSnapshot:
 
 def to_json(snapshot: DocumentSnapshot) -> str:
     out = io.StringIO()
-    get_exporter("json").export(snapshot, out)
+    EXPORTERS["json"].export(snapshot, out)
     return out.getvalue()
 
 
