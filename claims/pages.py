@@ -61,7 +61,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such document.")
     document = paragraphs[0].document
     role = roles_of(request.user).get(document.project_id)
-    tags = TagSerializer(document_tags(request.user, pk), many=True).data
+    tags = TagSerializer.rows(document_tags(request.user, pk))
     config = {
         "documentId": document.pk,
         "user": request.user.get_username(),
@@ -98,7 +98,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = document.project
     role = roles_of(request.user).get(document.project_id)
     # The API's tag representation, each with the user's own review.
-    tags = TagSerializer(document_tags(request.user, pk), many=True).data
+    tags = TagSerializer.rows(document_tags(request.user, pk))
     mine = my_reviews(document_id=pk, user=request.user)
     config = {
         "documentId": document.pk,
