@@ -21,7 +21,7 @@ browser:
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji fonts-noto-cjk; }
 
 run: install
-	$(PY) manage.py migrate --no-input && $(PY) manage.py createcachetable
+	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
