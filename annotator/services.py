@@ -75,8 +75,8 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, actor: User, project: Project, **fields: str) -> Project:
-    """Change a project's name, slug or description (owners only)."""
+def project_update(*, actor: User, project: Project, **fields: object) -> Project:
+    """Change a project's name, slug, description or review thresholds (owners only)."""
     require_role(actor, project, frozenset({Role.OWNER}))
     for name, value in fields.items():
         setattr(project, name, value)

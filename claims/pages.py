@@ -11,9 +11,17 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 
-from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Project
+from annotator.forms import ProjectNewForm
+from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Project, Role
 from annotator.permissions import acting_user
-from annotator.selectors import documents_for, paragraphs_for, roles_of
+from annotator.selectors import (
+    documents_for,
+    memberships_of,
+    paragraphs_for,
+    projects_for,
+    role_in,
+    roles_of,
+)
 from claims.agreement_chart import render_chart
 from claims.argmap.checks import check_map
 from claims.argmap.layout import layout_map
@@ -27,8 +35,10 @@ from claims.selectors import (
     document_tags,
     documents_with_tag_counts_for,
     my_reviews,
+    paragraph_counts,
     status_counts_by_document,
     tag_authors,
+    tag_counts_by_author,
 )
 from claims.serializers import TagSerializer
 
@@ -48,7 +58,43 @@ def home(request: HttpRequest) -> HttpResponse:
         document.kind_counts = [getattr(document, f"kind_{i}") for i in kinds]
         by_project[document.project_id].append(document)
     rows = [{"project": p, "role": roles[p.pk], "documents": by_project[p.pk]} for p in projects]
-    return render(request, "claims/home.html", {"rows": rows})
+    return render(request, "claims/home.html", {"rows": rows, "new_project_form": ProjectNewForm()})
+
+
+@login_required
+def project_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project at a glance: its documents with their tags and review progress, its members."""
+    user = acting_user(request)
+    project = get_object_or_404(projects_for(user), pk=pk)
+    role = role_in(user, pk)
+    documents = list(documents_with_tag_counts_for(user).filter(project_id=pk).order_by("id"))
+    ids = [d.pk for d in documents]
+    statuses = status_counts_by_document(ids)
+    authors = tag_counts_by_author(ids)
+    paragraphs = paragraph_counts(ids)
+    kinds = range(len(all_kinds()))
+    document: Any  # gains the counts below, for the template
+    for document in documents:
+        document.status_counts = statuses[document.pk]
+        document.kind_counts = [getattr(document, f"kind_{i}") for i in kinds]
+        document.author_counts = authors[document.pk]
+        document.paragraph_count = paragraphs[document.pk]
+        # Reviewed: no longer pending (accepted, disputed or rejected).
+        reviewed = document.tag_count - document.status_counts[TagStatus.PENDING]
+        document.reviewed_percent = (
+            round(100 * reviewed / document.tag_count) if document.tag_count else None
+        )
+    return render(
+        request,
+        "claims/project.html",
+        {
+            "project": project,
+            "role": role,
+            "is_owner": role == Role.OWNER,
+            "documents": documents,
+            "members": memberships_of(project),
+        },
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ from claims import pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("projects/<int:pk>/", pages.project_page, name="project"),
     path("documents/<int:pk>/", pages.document_page, name="document"),
     path("documents/<int:pk>/review/", pages.review_page, name="review"),
     path("documents/<int:pk>/agreement/", pages.agreement_page, name="agreement"),

@@ -10,7 +10,9 @@ from claims.selectors.review import (
     document_agreement,
     documents_with_tag_counts_for,
     my_reviews,
+    paragraph_counts,
     status_counts_by_document,
+    tag_counts_by_author,
     tag_discussion,
 )
 from claims.selectors.scoped import (
@@ -52,11 +54,13 @@ __all__ = [
     "links_for",
     "links_visible_to",
     "my_reviews",
+    "paragraph_counts",
     "project_snapshot",
     "review_for_restore",
     "reviews_for",
     "status_counts_by_document",
     "tag_authors",
+    "tag_counts_by_author",
     "tag_discussion",
     "tag_for_restore",
     "tags_for",

@@ -164,3 +164,32 @@ def documents_with_tag_counts_for(
         for i, kind in enumerate(all_kinds())
     }
     return documents_for(user).annotate(tag_count=Count("tags", filter=live), **per_kind)
+
+
+def tag_counts_by_author(document_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
+    """Count the live tags of each document per author (by username), in one query."""
+    ids = list(document_ids)
+    counts: dict[int, list[tuple[str, int]]] = {pk: [] for pk in ids}
+    rows = (
+        Tag.objects.filter(document_id__in=ids)
+        .values("document_id", "author__username")
+        .annotate(n=Count("id"))
+        .order_by("document_id", "author__username")
+    )
+    for row in rows:
+        counts[row["document_id"]].append((row["author__username"], row["n"]))
+    return counts
+
+
+def paragraph_counts(document_ids: Iterable[int]) -> dict[int, int]:
+    """Count the paragraphs of each document, in one query."""
+    ids = list(document_ids)
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        Paragraph.objects.filter(document_id__in=ids)
+        .values("document_id")
+        .annotate(n=Count("id"))
+        .values_list("document_id", "n")
+    )
+    counts.update(rows)
+    return counts
