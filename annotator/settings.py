@@ -112,7 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------
 # Shared by every app server (the throttles count in it): Redis when REDIS_URL is set, else a
 # table in the database, which `migrate` makes (annotator's migration 0002; Django's test
-# database creation makes it too). Never the process's memory, so more app servers can run over one database.
+# database creation makes it too). Never the process's memory, so more app servers can run
+# over one database.
 # Sessions stay in the database (django.contrib.sessions' default engine).
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
