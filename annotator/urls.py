@@ -4,11 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from annotator import pages
 from annotator.signin import SignInView
 
 urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),  # throttled LoginView
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", pages.signup, name="signup"),  # 404 unless DJANGO_OPEN_SIGNUP
+    path("join/<str:token>/", pages.join, name="join"),
     path("admin/", admin.site.urls),
     path("api/", include("annotator.api_urls")),
     path("api/", include("claims.api.urls")),
