@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -14,18 +15,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from annotator import selectors, services
 from annotator.filters import DocumentFilter, ParagraphFilter
 from annotator.models import Document, Paragraph, Project
 from annotator.paragraphs import split_plain_text
-from annotator.permissions import IsDocumentCurator, IsProjectOwner, acting_user
+from annotator.permissions import (
+    IsDocumentCurator,
+    IsProjectOwner,
+    IsProjectOwnerToRead,
+    acting_user,
+)
 from annotator.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    InvitationAcceptedSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
     MemberRoleSerializer,
     MemberSerializer,
+    NewInvitationSerializer,
     ParagraphSerializer,
     ProjectSerializer,
 )
@@ -129,11 +140,80 @@ class ProjectViewSet(
         )
         return Response(MemberSerializer(membership).data)
 
+    @extend_schema(methods=["GET"], responses=InvitationSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=InvitationCreateSerializer,
+        responses={201: NewInvitationSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def invitations(self, request: Request, pk: str | None = None) -> Response:
+        """List the invitations, or make one; its link is in this answer only (owners)."""
+        project = self.get_object()
+        if request.method == "POST":
+            serializer = InvitationCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            made = services.invitation_create(
+                actor=acting_user(request), project=project, **serializer.validated_data
+            )
+            invitation = made.invitation
+            answer = {
+                "id": invitation.pk,
+                "url": request.build_absolute_uri(reverse("join", args=[made.token])),
+                "role": invitation.role,
+                "uses_left": invitation.uses_left,
+                "expires_at": invitation.expires_at,
+            }
+            return Response(NewInvitationSerializer(answer).data, status=status.HTTP_201_CREATED)
+        invitations = selectors.invitations_of(project)
+        return Response(InvitationSerializer(invitations, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("invitation_id", int, OpenApiParameter.PATH)],
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"invitations/(?P<invitation_id>[0-9]+)",
+        url_name="invitation",
+    )
+    def invitation(
+        self, request: Request, pk: str | None = None, invitation_id: str = ""
+    ) -> Response:
+        """Revoke an invitation: its link stops working; the record stays (owners)."""
+        project = self.get_object()
+        invitation = get_object_or_404(selectors.invitations_of(project), pk=invitation_id)
+        services.invitation_revoke(actor=acting_user(request), invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     def get_permissions(self) -> Sequence["_SupportsHasPermission"]:
         # Leaving a project (DELETE of one's own membership) is not an owner-only change.
         if self.action == "member":
             return [IsAuthenticated()]
+        # Invitations admit people: only owners see them, even to read.
+        if self.action in {"invitations", "invitation"}:
+            return [IsAuthenticated(), IsProjectOwnerToRead()]
         return super().get_permissions()
+
+
+class InvitationAcceptView(APIView):
+    """Join a project with an invitation's token, in the invitation's role.
+
+    Someone already a member keeps their role, and the invitation is not used up.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=InvitationAcceptedSerializer)
+    def post(self, request: Request, token: str) -> Response:
+        accepted = services.invitation_accept(user=acting_user(request), token=token)
+        answer = {
+            "project": accepted.membership.project_id,
+            "role": accepted.membership.role,
+            "detail": accepted.message,
+        }
+        return Response(InvitationAcceptedSerializer(answer).data)
 
 
 class DocumentViewSet(viewsets.ModelViewSet):

@@ -4,19 +4,27 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from annotator.parsers import RequestTooLarge, body_too_large
-from annotator.services import Conflict, StaleVersion
+from annotator.services import Conflict, InvitationGone, InvitationUnknown, StaleVersion
 
 
 class ConflictError(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This clashes with the current state of the data."
     default_code = "conflict"
+
+
+class GoneError(APIException):
+    """410: the thing was there but cannot be used any more (an expired invitation, say)."""
+
+    status_code = status.HTTP_410_GONE
+    default_detail = "This is no longer available."
+    default_code = "gone"
 
 
 class PreconditionFailed(APIException):
@@ -41,13 +49,18 @@ def _as_drf_detail(exc: DjangoValidationError) -> dict | list:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Map validation errors to 400, conflicts to 409, stale versions to 412, then defer to DRF."""
+    """Map validation errors to 400, conflicts to 409, stale versions to 412, dead invitations
+    to 410 (unknown ones to 404), then defer to DRF."""
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(_as_drf_detail(exc))
     elif isinstance(exc, StaleVersion):
         exc = PreconditionFailed(str(exc), current_version=exc.current)
     elif isinstance(exc, Conflict):
         exc = ConflictError(str(exc))
+    elif isinstance(exc, InvitationGone):
+        exc = GoneError(str(exc))
+    elif isinstance(exc, InvitationUnknown):
+        exc = NotFound(str(exc))
     elif isinstance(exc, IntegrityError):
         exc = ConflictError("This clashes with a change made at the same time; reload and retry.")
     elif isinstance(exc, RequestDataTooBig):

@@ -1,10 +1,15 @@
-"""Projects, their members, and the documents (split into paragraphs) that members annotate."""
+"""Projects, their members and invitations, and the documents (split into paragraphs) that
+members annotate."""
 
+import datetime
+import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -128,3 +133,80 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} ¶{self.position}"
+
+
+#: An invitation admits at most this many people, and lives at most this many days.
+MAX_INVITATION_USES = 1000
+MAX_INVITATION_DAYS = 365
+
+
+class InvitationState(models.TextChoices):
+    LIVE = "live", "Live"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    USED_UP = "used_up", "Used up"
+
+
+class Invitation(models.Model):
+    """A link that lets whoever holds it join a project in a role, a number of times.
+
+    Only the SHA-256 digest of the link's token is stored: the token itself is shown once,
+    when the invitation is made, so a copy of the database cannot be used to join.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    uses_left = models.PositiveIntegerField(
+        help_text="How many more people may join with this invitation."
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uses_left__gte=0), name="invitation_uses_left_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(uses_left__lte=MAX_INVITATION_USES), name="invitation_uses_left_max"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.project} as {self.role}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        """Return the stored form of a token (its SHA-256, in hex)."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def clean(self) -> None:
+        if self._state.adding:
+            errors = {}
+            if self.uses_left is not None and self.uses_left < 1:
+                errors["uses_left"] = "A new invitation must admit at least one person."
+            if self.expires_at is not None and self.expires_at <= timezone.now():
+                errors["expires_at"] = "A new invitation must expire in the future."
+            if errors:
+                raise ValidationError(errors)
+
+    def state(self, at: datetime.datetime | None = None) -> InvitationState:
+        """Say whether the invitation can still be used, and if not, why (revoked first)."""
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at <= (at or timezone.now()):
+            return InvitationState.EXPIRED
+        if self.uses_left <= 0:
+            return InvitationState.USED_UP
+        return InvitationState.LIVE

@@ -38,6 +38,15 @@ class IsProjectOwner(BasePermission):
         return role_in(request.user, obj.pk) == Role.OWNER
 
 
+class IsProjectOwnerToRead(BasePermission):
+    """Only owners, even to read: for what only they handle, such as the project's invitations."""
+
+    message = "Only an owner of this project may do this."
+
+    def has_object_permission(self, request: Request, view: "APIView", obj: Project) -> bool:
+        return role_in(request.user, obj.pk) == Role.OWNER
+
+
 class IsDocumentCurator(BasePermission):
     """Members read; curators and owners change documents and their paragraphs."""
 

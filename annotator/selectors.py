@@ -1,9 +1,9 @@
-"""Reads of projects, members and documents, always scoped to what a user may see."""
+"""Reads of projects, members, invitations and documents, always scoped to what a user may see."""
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 
-from annotator.models import Document, Membership, Paragraph, Project
+from annotator.models import Document, Invitation, Membership, Paragraph, Project
 
 
 def roles_of(user: User | AnonymousUser) -> dict[int, str]:
@@ -30,6 +30,20 @@ def projects_for(user: User) -> QuerySet[Project]:
 
 def memberships_of(project: Project) -> QuerySet[Membership]:
     return project.memberships.select_related("user").order_by("user__username")
+
+
+def invitations_of(project: Project) -> QuerySet[Invitation]:
+    """The project's invitations, newest first, live or not (for its owners)."""
+    return project.invitations.select_related("created_by").order_by("-created_at", "-id")
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """Return the invitation a link's token opens, or None when no invitation has it."""
+    return (
+        Invitation.objects.select_related("project")
+        .filter(token_digest=Invitation.digest_of(token))
+        .first()
+    )
 
 
 def documents_for(user: User) -> QuerySet[Document]:

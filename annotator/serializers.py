@@ -3,7 +3,17 @@ from typing import TYPE_CHECKING, Any, cast
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotator.models import Document, Membership, Paragraph, Project, Role
+from annotator.models import (
+    MAX_INVITATION_DAYS,
+    MAX_INVITATION_USES,
+    Document,
+    Invitation,
+    InvitationState,
+    Membership,
+    Paragraph,
+    Project,
+    Role,
+)
 from annotator.strict_input import StrictInputMixin
 
 if TYPE_CHECKING:
@@ -61,6 +71,67 @@ class MemberSerializer(StrictInputMixin, serializers.Serializer):
 
 class MemberRoleSerializer(StrictInputMixin, serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationCreateSerializer(StrictInputMixin, serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The role people join in.")
+    uses = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_INVITATION_USES,
+        default=1,
+        help_text="How many people may join with the link.",
+    )
+    expires_in_days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_INVITATION_DAYS,
+        default=7,
+        help_text="Days until the link stops working.",
+    )
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as its owners list it: never with its token, which is not stored."""
+
+    created_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    state = serializers.SerializerMethodField(help_text="live, expired, revoked or used_up.")
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "role",
+            "uses_left",
+            "expires_at",
+            "revoked_at",
+            "state",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=InvitationState.choices))
+    def get_state(self, invitation: Invitation) -> str:
+        return invitation.state().value
+
+
+class NewInvitationSerializer(serializers.Serializer):
+    """The answer to making an invitation: the only time its link is shown."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(read_only=True, help_text="The link to send; shown only now.")
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    uses_left = serializers.IntegerField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+
+
+class InvitationAcceptedSerializer(serializers.Serializer):
+    project = serializers.IntegerField(read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    detail = serializers.CharField(
+        read_only=True, help_text="What happened: joined, or already a member (role unchanged)."
+    )
 
 
 class ParagraphSerializer(StrictInputMixin, serializers.ModelSerializer):

@@ -1,10 +1,12 @@
-"""Writes to projects, memberships, documents and paragraphs.
+"""Writes to projects, memberships, invitations, documents and paragraphs.
 
 Each service checks the actor's role, validates, and writes in one transaction.
 """
 
 import datetime
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -13,7 +15,18 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from annotator.models import CURATING_ROLES, Document, Membership, Paragraph, Project, Role
+from annotator.models import (
+    CURATING_ROLES,
+    MAX_INVITATION_DAYS,
+    MAX_INVITATION_USES,
+    Document,
+    Invitation,
+    InvitationState,
+    Membership,
+    Paragraph,
+    Project,
+    Role,
+)
 from annotator.selectors import role_in
 
 
@@ -129,6 +142,143 @@ def membership_remove(*, actor: User, project: Project, username: str) -> None:
             {"user": "A project must keep at least one owner; make someone else owner first."}
         )
     membership.delete()
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+class InvitationUnknown(Exception):
+    """No invitation has this token (answered as 404)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This invitation link is not known; check that it was copied whole, or ask the "
+            "project's owner for a new one."
+        )
+
+
+class InvitationGone(Exception):
+    """The invitation expired, was revoked or was used up (answered as 410)."""
+
+    MESSAGES = {
+        InvitationState.EXPIRED: "This invitation has expired; ask the project's owner for a new "
+        "one.",
+        InvitationState.REVOKED: "This invitation was withdrawn by the project's owner; ask them "
+        "for a new one.",
+        InvitationState.USED_UP: "This invitation has been used as many times as it allows; ask "
+        "the project's owner for a new one.",
+    }
+
+    def __init__(self, state: InvitationState) -> None:
+        self.state = state
+        super().__init__(self.MESSAGES[state])
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    """A new invitation and its plain token, which exists only here (the database has its
+    digest)."""
+
+    invitation: Invitation
+    token: str
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """What accepting an invitation did: ``joined`` is False for someone already a member,
+    who keeps their role (the invitation is not used up)."""
+
+    membership: Membership
+    joined: bool
+
+    @property
+    def message(self) -> str:
+        project, role = self.membership.project, self.membership.role
+        if self.joined:
+            return f"You joined {project} as {role}."
+        return (
+            f"You are already a member of {project} as {role}; your role stays as it is and "
+            "the invitation was not used."
+        )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    project: Project,
+    role: str,
+    uses: int = 1,
+    expires_in_days: int = 7,
+) -> NewInvitation:
+    """Make an invitation link to the project in a role (owners only)."""
+    require_role(actor, project, frozenset({Role.OWNER}))
+    errors = {}
+    if role not in Role.values:
+        errors["role"] = f"Unknown role {role!r}; use one of {', '.join(Role.values)}."
+    if not 1 <= uses <= MAX_INVITATION_USES:
+        errors["uses"] = f"An invitation admits from 1 to {MAX_INVITATION_USES} people, not {uses}."
+    if not 1 <= expires_in_days <= MAX_INVITATION_DAYS:
+        errors["expires_in_days"] = (
+            f"An invitation lasts from 1 to {MAX_INVITATION_DAYS} days, not {expires_in_days}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)  # 256 bits
+    invitation = Invitation(
+        project=project,
+        role=role,
+        token_digest=Invitation.digest_of(token),
+        uses_left=uses,
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+        created_by=actor,
+    )
+    invitation.full_clean()
+    invitation.save()
+    return NewInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation so that nobody more can join with it (owners only)."""
+    require_role(actor, invitation.project, frozenset({Role.OWNER}))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Acceptance:
+    """Join the invitation's project in its role, using up one of its uses.
+
+    The invitation's row stays locked until the transaction ends, so of two people taking the
+    last use at once exactly one joins (on SQLite, writing transactions take turns anyway).
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("project")
+        .filter(token_digest=Invitation.digest_of(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationUnknown()
+    membership = (
+        Membership.objects.select_related("project")
+        .filter(project=invitation.project, user=user)
+        .first()
+    )
+    if membership is not None:
+        return Acceptance(membership=membership, joined=False)
+    state = invitation.state()
+    if state != InvitationState.LIVE:
+        raise InvitationGone(state)
+    membership = Membership.objects.create(
+        project=invitation.project, user=user, role=invitation.role
+    )
+    invitation.uses_left -= 1
+    invitation.save(update_fields=["uses_left"])
+    return Acceptance(membership=membership, joined=True)
 
 
 @transaction.atomic

@@ -153,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Anyone may make an account at /accounts/signup/ when on; off, people join by invitation only.
+OPEN_SIGNUP = env_bool("DJANGO_OPEN_SIGNUP", False)
 
 # --- Internationalisation -------------------------------------------------------------------
 

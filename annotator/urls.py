@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from annotator import pages
+from annotator import joining, pages
 from annotator.signin import SignInView
 
 urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),  # throttled LoginView
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", joining.signup, name="signup"),  # 404 unless DJANGO_OPEN_SIGNUP
+    path("join/<str:token>/", joining.join, name="join"),
     path("admin/", admin.site.urls),
     path("projects/new/", pages.project_new, name="project-new"),
     path("projects/<int:pk>/members/", pages.members_page, name="project-members-page"),

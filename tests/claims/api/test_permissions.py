@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotator.models import Document, Paragraph, Project
+from annotator import services
+from annotator.models import Document, Paragraph, Project, Role
 from claims.models import Link, Review, Tag
 from tests.factories import (
     LinkFactory,
@@ -58,6 +59,19 @@ class World:
     def link_by(self, who: str, *, deleted: bool = False) -> Link:
         link = LinkFactory(source=self.base[0], target=self.base[1], author=self.users[who])
         return self._deleted(link) if deleted else link
+
+    def invitation_token(self) -> str:
+        """A fresh link's token: each caller may use it up by joining."""
+        made = services.invitation_create(
+            actor=self.users["owner"], project=self.project, role=Role.VIEWER
+        )
+        return made.token
+
+    def invitation_id(self) -> int:
+        made = services.invitation_create(
+            actor=self.users["owner"], project=self.project, role=Role.VIEWER
+        )
+        return made.invitation.pk
 
     def review_by(self, who: str, *, deleted: bool = False) -> Review:
         review = ReviewFactory(tag=self.base[0], reviewer=self.users[who])
@@ -239,6 +253,33 @@ CASES = [
         lambda w, r: f"/api/projects/{w.project.pk}/members/other/",
         {**OWNER_ONLY, "owner": 204},
     ),
+    # Invitations: owners make, list and revoke them; anyone signed in accepts one.
+    Case(
+        "invitations list",
+        "get",
+        lambda w, r: f"/api/projects/{w.project.pk}/invitations/",
+        OWNER_ONLY,
+    ),
+    Case(
+        "invitation create",
+        "post",
+        lambda w, r: f"/api/projects/{w.project.pk}/invitations/",
+        {**OWNER_ONLY, "owner": 201},
+        lambda w: {"role": "annotator", "uses": 5, "expires_in_days": 7},
+    ),
+    Case(
+        "invitation revoke",
+        "delete",
+        lambda w, r: f"/api/projects/{w.project.pk}/invitations/{w.invitation_id()}/",
+        {**OWNER_ONLY, "owner": 204},
+    ),
+    Case(
+        "invitation accept",
+        "post",
+        lambda w, r: f"/api/invitations/{w.invitation_token()}/accept/",
+        # Members keep their role (still 200); an outsider joins.
+        statuses(owner=200, curator=200, annotator=200, viewer=200, outsider=200, anonymous=401),
+    ),
     # Documents and paragraphs.
     Case("documents list", "get", lambda w, r: "/api/documents/", LIST),
     Case("document detail", "get", lambda w, r: f"/api/documents/{w.document.pk}/", READ),
@@ -330,6 +371,7 @@ def test_the_table_covers_every_route(world: World, api_routes: list[str]) -> No
             url = case.url(world, "annotator").split("?")[0]
             transaction.set_rollback(True)
         url = re.sub(r"/members/[^/]+/", "/members/someone/", url)
+        url = re.sub(r"^/api/invitations/[^/]+/", "/api/invitations/1/", url)
         shapes.add(re.sub(r"/\d+/", "/1/", url))
     public = {"/api/auth/token/", "/api/schema/", "/api/docs/"}
     assert set(api_routes) - public - shapes == set()
