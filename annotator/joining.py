@@ -1,6 +1,7 @@
 """The pages for joining: a project by invitation, and signing up (when it is open)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from annotator import selectors, services
-from annotator.models import InvitationState
+from annotator.models import Invitation, InvitationState
 from annotator.permissions import acting_user
 from annotator.services import InvitationGone, InvitationUnknown
 
@@ -47,7 +48,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 services.invitation_accept(user=acting_user(request), token=token)
             except (InvitationGone, InvitationUnknown) as problem:  # ended since the page showed
                 return _dead_link(request, problem)
-            return redirect("home")
+            return _joined(request, invitation)
         return render(request, "annotator/join.html", context)
     form: UserCreationForm[User] = UserCreationForm(
         request.POST if request.method == "POST" else None
@@ -62,8 +63,15 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except (InvitationGone, InvitationUnknown) as problem:
             return _dead_link(request, problem)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
+        return _joined(request, invitation)
     return render(request, "annotator/join.html", {**context, "form": form})
+
+
+def _joined(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Land the new member on the project's page, saying what they joined as."""
+    role = invitation.get_role_display().lower()
+    messages.success(request, f"You joined {invitation.project.name} as {role}.")
+    return redirect("project", invitation.project_id)
 
 
 @require_http_methods(["GET", "POST"])

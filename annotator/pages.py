@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from annotator import services
 from annotator.forms import ProjectNewForm, ProjectSettingsForm
-from annotator.models import Project, Role
+from annotator.models import InvitationState, Project, Role
 from annotator.permissions import acting_user
-from annotator.selectors import memberships_of, projects_for, role_in
+from annotator.selectors import invitations_of, memberships_of, projects_for, role_in
 
 
 def _show_errors(form: forms.Form, error: ValidationError) -> None:
@@ -60,19 +60,66 @@ def project_new(request: HttpRequest) -> HttpResponse:
 def members_page(request: HttpRequest, pk: int) -> HttpResponse:
     """List the members; owners add members and change roles, and anyone may leave."""
     project = _project_for(request, pk)
-    user = acting_user(request)
     if request.method == "POST":
+        if request.POST.get("action") in {"invite", "revoke"}:
+            return _invitations_change(request, project)
         return _members_change(request, project)
+    return _members_view(request, project)
+
+
+def _members_view(request: HttpRequest, project: Project, new_link: str = "") -> HttpResponse:
+    """The members page; ``new_link`` is an invitation link just made, shown this once."""
+    is_owner = role_in(acting_user(request), project.pk) == Role.OWNER
+    invitations = list(invitations_of(project)) if is_owner else []
+    for invitation in invitations:
+        invitation.state_now = invitation.state()  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "annotator/members.html",
         {
             "project": project,
             "members": memberships_of(project),
-            "is_owner": role_in(user, project.pk) == Role.OWNER,
+            "is_owner": is_owner,
             "roles": Role.choices,
+            "invitations": invitations,
+            "new_link": new_link,
+            "live": InvitationState.LIVE,
         },
     )
+
+
+def _invitations_change(request: HttpRequest, project: Project) -> HttpResponse:
+    """Make an invitation link (shown on the answer itself: only its digest is kept) or revoke
+    one; owners only, as the services check."""
+    user = acting_user(request)
+    back = redirect(reverse("project-members-page", args=[project.pk]))
+    try:
+        if request.POST.get("action") == "revoke":
+            invitation = get_object_or_404(
+                invitations_of(project), pk=_whole_number(request.POST.get("invitation"))
+            )
+            services.invitation_revoke(actor=user, invitation=invitation)
+            messages.success(request, "The invitation link is revoked: it no longer works.")
+            return back
+        made = services.invitation_create(
+            actor=user,
+            project=project,
+            role=request.POST.get("role", ""),
+            uses=_whole_number(request.POST.get("uses"), field="uses"),
+            expires_in_days=_whole_number(request.POST.get("expires_in_days"), field="days"),
+        )
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+        return back
+    link = request.build_absolute_uri(reverse("join", args=[made.token]))
+    return _members_view(request, project, new_link=link)
+
+
+def _whole_number(value: str | None, *, field: str = "invitation") -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise ValidationError({field: f"{field.capitalize()}: give a whole number."}) from None
 
 
 def _members_change(request: HttpRequest, project: Project) -> HttpResponse:

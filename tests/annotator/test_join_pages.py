@@ -46,7 +46,7 @@ def test_making_an_account_there_signs_in_and_joins(new, document):
     client = Client()
     response = client.post(f"/join/{new.token}/", account("newcomer"))
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == f"/projects/{document.project_id}/"
     user = get_user_model().objects.get(username="newcomer")
     assert Membership.objects.get(user=user, project=document.project).role == "curator"
     assert client.get("/").context["user"] == user
@@ -77,8 +77,11 @@ def test_signed_in_a_button_joins(new, members, document):
     assert f"Join {document.project.name} as curator" in page
     assert "csrfmiddlewaretoken" in page
     response = client.post(f"/join/{new.token}/")
-    assert (response.status_code, response["Location"]) == (302, "/")
+    landing = f"/projects/{document.project_id}/"
+    assert (response.status_code, response["Location"]) == (302, landing)
     assert Membership.objects.get(user=members["outsider"]).role == "curator"
+    notice = client.get(landing).content.decode()
+    assert f"You joined {document.project.name} as curator." in notice
 
 
 def test_the_button_needs_the_csrf_token(new, members):

@@ -58,3 +58,39 @@ def test_the_project_page_fits_a_narrow_phone(page: Page, seed):
     page.goto(f"/projects/{seed.project.pk}/")
     expect(page.locator(f'tr[data-document="{seed.pk}"]')).to_be_visible()
     screenshot(page, "project-narrow")
+
+
+def test_an_invitation_link_brings_a_newcomer_in_on_a_phone(page: Page, seed, browser, live_server):
+    """The owner makes an annotator link; someone signed out opens it at 360 px, makes an
+    account and lands in the project as an annotator."""
+    sign_in(page, "demo", "demo")
+    page.goto(f"/projects/{seed.project.pk}/members/")
+    page.locator("#invite-role").select_option("annotator")
+    page.get_by_label("Uses").fill("3")
+    page.get_by_role("button", name="Make an invitation link").click()
+    link = page.get_by_label("The new link (shown only now: copy it)").input_value()
+    assert "/join/" in link
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    newcomer = phone.new_page()
+    try:
+        newcomer.goto(link)
+        expect(newcomer.locator("h1")).to_have_text(f"Join {seed.project.name}")
+        assert newcomer.evaluate("document.documentElement.scrollWidth") <= 360
+        newcomer.get_by_label("Username").fill("nadia")
+        newcomer.get_by_label("Password", exact=True).fill("a long enough pass 93")
+        newcomer.get_by_label("Password confirmation").fill("a long enough pass 93")
+        newcomer.get_by_role("button", name="Create an account and join").click()
+        newcomer.wait_for_url(f"{live_server.url}/projects/{seed.project.pk}/")
+        expect(newcomer.locator(".message")).to_have_text(
+            f"You joined {seed.project.name} as annotator."
+        )
+        expect(newcomer.locator('li[data-member="nadia"]')).to_contain_text("Annotator")
+        screenshot(newcomer, "joined-by-invitation-phone")
+    finally:
+        phone.close()
+    member = Membership.objects.get(project=seed.project, user__username="nadia")
+    assert member.role == Role.ANNOTATOR
+    page.reload()
+    expect(page.locator('tr[data-member="nadia"]')).to_contain_text("Annotator")
+    expect(page.locator("table.invitations tbody tr").first).to_contain_text("2")
