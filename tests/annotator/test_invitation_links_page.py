@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from annotator.models import Invitation, Membership
-from tests.annotator.test_project_pages import WHO, client_as, notices
+from tests.annotator.test_project_pages import WHO
+from tests.clients import client_as, notices
 
 pytestmark = pytest.mark.django_db
 

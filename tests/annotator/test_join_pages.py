@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from annotator import services
 from annotator.models import Invitation, Membership, Role
+from tests.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,6 @@ def new(members, document) -> services.NewInvitation:
     return services.invitation_create(
         actor=members["owner"], project=document.project, role=Role.CURATOR
     )
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def account(username: str, password: str = GOOD_PASSWORD, again: str | None = None) -> dict:

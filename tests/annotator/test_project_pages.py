@@ -1,10 +1,10 @@
 """The project administration pages: a new project, its members and its settings."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from annotator.models import Membership, Project, Role
+from tests.clients import client_as, notices
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,19 +12,8 @@ pytestmark = pytest.mark.django_db
 WHO = ["owner", "curator", "annotator", "viewer", "outsider", "anonymous"]
 
 
-def client_as(members: dict, who: str) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(members[who])
-    return client
-
-
 def roles(project: Project) -> dict[str, str]:
     return dict(Membership.objects.filter(project=project).values_list("user__username", "role"))
-
-
-def notices(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 # --- Who may open and post to each page ------------------------------------------------------

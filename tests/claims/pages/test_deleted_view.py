@@ -3,19 +3,13 @@ API answers the page relies on (deleted tags of one document with who deleted th
 with If-Match, history oldest first)."""
 
 import pytest
-from django.test import Client
 
 from claims.models import Tag
 from claims.services import link_create, tag_delete, tag_update
+from tests.clients import signed_in
 from tests.factories import DocumentFactory, ParagraphFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from claims import kinds
 from claims.argmap.svg import style
 from claims.interchange.exporters.dot_export import _kind_style
 from claims.kinds import Kind
+from tests.clients import signed_in
 from tests.factories import TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,6 @@ QUESTION = Kind(
 def with_question(monkeypatch) -> None:
     """The registry with one more kind, and nothing else changed (the migration aside)."""
     monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, QUESTION))
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_config(html: str, element_id: str) -> dict:

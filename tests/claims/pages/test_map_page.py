@@ -7,15 +7,10 @@ from django.test import Client
 
 from claims import services
 from claims.models import Link, Tag
+from tests.clients import signed_in
 from tests.factories import DocumentFactory, MembershipFactory, ParagraphFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,15 +4,10 @@ import pytest
 from django.test import Client
 
 from annotator.models import Role
+from tests.clients import signed_in
 from tests.factories import MembershipFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(document):

@@ -3,19 +3,12 @@
 import re
 
 import pytest
-from django.test import Client
 
 from claims.kinds import all_kinds
+from tests.clients import client_as
 from tests.factories import DocumentFactory, ParagraphFactory, ReviewFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_as(members: dict, who: str) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(members[who])
-    return client
 
 
 @pytest.mark.parametrize(

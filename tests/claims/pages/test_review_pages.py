@@ -7,15 +7,10 @@ import pytest
 from django.test import Client
 
 from claims import services
+from tests.clients import signed_in
 from tests.factories import MembershipFactory, ReviewFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_json(html: str, element_id: str):
