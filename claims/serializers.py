@@ -223,10 +223,6 @@ class TagSerializer(StrictInputMixin, serializers.ModelSerializer):
         zone = timezone.get_current_timezone()
         return [_tag_shape(row.__getitem__, zone) for row in tags.values(*_TAG_PATHS)]
 
-    def declared_representation(self, tag: Tag) -> dict[str, Any]:
-        """Return the tag through the declared fields (what ``to_representation`` must equal)."""
-        return dict(super().to_representation(tag))
-
     @extend_schema_field(serializers.IntegerField())
     def get_agree(self, tag: Tag) -> int:
         return getattr(tag, "agree_count", 0)

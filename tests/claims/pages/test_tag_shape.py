@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 from django.test import Client
 from django.utils import timezone
+from rest_framework import serializers
 
 from claims.models import Tag
 from claims.selectors import with_review_counts
@@ -83,6 +84,8 @@ def test_the_written_out_shape_is_what_the_declared_fields_give(tags_in_every_st
         tags = with_review_counts(Tag.all_objects.filter(pk__in=tags_in_every_state)).order_by("pk")
         serializer = TagSerializer()
         for tag in tags:
-            assert serializer.to_representation(tag) == serializer.declared_representation(tag)
+            # DRF's own path through the declared fields, which the written-out shape skips.
+            declared = dict(serializers.ModelSerializer.to_representation(serializer, tag))
+            assert serializer.to_representation(tag) == declared
         assert TagSerializer.rows(tags) == [serializer.to_representation(t) for t in tags]
         assert len(tags) == 4
