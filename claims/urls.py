@@ -1,15 +1,15 @@
-"""The claims pages: home, a document to annotate, its review, agreement and argument map."""
+"""The claims pages: home, a project, a document to annotate, its review, agreement and map."""
 
 from django.urls import path
 
-from claims import pages
+from claims.pages import documents, projects
 
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("projects/<int:pk>/", pages.project_page, name="project"),
-    path("documents/<int:pk>/", pages.document_page, name="document"),
-    path("documents/<int:pk>/review/", pages.review_page, name="review"),
-    path("documents/<int:pk>/agreement/", pages.agreement_page, name="agreement"),
-    path("documents/<int:pk>/map/", pages.map_page, name="map"),
-    path("kinds.css", pages.kinds_stylesheet, name="kinds-css"),
+    path("", projects.home, name="home"),
+    path("projects/<int:pk>/", projects.project_page, name="project"),
+    path("documents/<int:pk>/", documents.document_page, name="document"),
+    path("documents/<int:pk>/review/", documents.review_page, name="review"),
+    path("documents/<int:pk>/agreement/", documents.agreement_page, name="agreement"),
+    path("documents/<int:pk>/map/", documents.map_page, name="map"),
+    path("kinds.css", documents.kinds_stylesheet, name="kinds-css"),
 ]
