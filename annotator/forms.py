@@ -29,3 +29,18 @@ class ProjectSettingsForm(forms.Form):
         max_value=MAX_REVIEW_THRESHOLD,
         help_text=Project._meta.get_field("reject_after_disagrees").help_text,
     )
+    blind = forms.BooleanField(
+        required=False,
+        label="Blind first pass",
+        help_text=Project._meta.get_field("blind").help_text
+        + " Owners, curators and viewers always see everyone's.",
+    )
+
+
+class ProjectDeleteForm(forms.Form):
+    confirmation = forms.CharField(
+        max_length=200,
+        label="Type the project's name to delete it",
+        help_text="The project disappears for every member; an administrator can bring it back "
+        "with manage.py restore_project.",
+    )

@@ -124,7 +124,12 @@ def seed_load(*, owner_username: str | None = None) -> SeedResult:
                 {"owner": f"There is no user named {owner_username!r}; create it first."}
             )
 
-    project = Project.objects.filter(slug=DEMO_PROJECT_SLUG).first()
+    project = Project.all_objects.filter(slug=DEMO_PROJECT_SLUG).first()
+    if project is not None and project.deleted_at is not None:
+        changes.append(
+            f"Project {DEMO_PROJECT_SLUG!r} is deleted and stays so; bring it back with "
+            f"`manage.py restore_project {DEMO_PROJECT_SLUG}`."
+        )
     if project is None:
         project = Project(slug=DEMO_PROJECT_SLUG, name=DEMO_PROJECT_NAME)
         project.full_clean()

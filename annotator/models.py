@@ -36,13 +36,32 @@ class Project(models.Model):
         help_text="A tag with this many disagrees and no agree is rejected without a curator "
         "(0 turns the rule off).",
     )
+    blind = models.BooleanField(
+        default=False,
+        help_text="Blind first pass: an annotator sees only their own tags, links and reviews "
+        "on a document until they mark it done.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="projects_deleted",
+    )
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
 
+    objects = LiveManager()
+    # ruff takes a plain Manager for a field here (DJ012); it is the unfiltered manager.
+    all_objects = models.Manager()  # noqa: DJ012
+
     class Meta:
         ordering = ["name", "id"]
+        base_manager_name = "all_objects"
 
     def __str__(self) -> str:
         return self.name
@@ -59,6 +78,8 @@ class Role(models.TextChoices):
 CONTRIBUTING_ROLES = frozenset({Role.OWNER, Role.CURATOR, Role.ANNOTATOR})
 #: Roles that may change anyone's tags and manage documents.
 CURATING_ROLES = frozenset({Role.OWNER, Role.CURATOR})
+#: Roles that see everyone's work even during a blind first pass (annotators wait for "done").
+BLIND_EXEMPT_ROLES = frozenset({Role.OWNER, Role.CURATOR, Role.VIEWER})
 
 
 class Membership(models.Model):
@@ -133,6 +154,41 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} ¶{self.position}"
+
+
+class ProgressState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class DocumentProgress(models.Model):
+    """How far one person is with a document: started by their first tag, done when they say.
+
+    No row means not started. In a blind project, ``done`` is what lets an annotator see
+    everyone's work on the document; reopening (back to in progress) hides it again.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_progress"
+    )
+    state = models.CharField(
+        max_length=16, choices=ProgressState.choices, default=ProgressState.IN_PROGRESS
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["document_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "user"], name="progress_unique_user"),
+            models.CheckConstraint(
+                condition=Q(state__in=ProgressState.values), name="progress_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.document}: {self.state}"
 
 
 #: An invitation admits at most this many people, and lives at most this many days.

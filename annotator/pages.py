@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from annotator import services
-from annotator.forms import ProjectNewForm, ProjectSettingsForm
+from annotator.forms import ProjectDeleteForm, ProjectNewForm, ProjectSettingsForm
 from annotator.models import InvitationState, Project, Role
 from annotator.permissions import acting_user
 from annotator.selectors import invitations_of, memberships_of, projects_for, role_in
@@ -154,17 +154,14 @@ def _members_change(request: HttpRequest, project: Project) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a project's name, description and review thresholds (owners)."""
+    """Change a project's name, description, review thresholds and blind first pass, or
+    delete it (owners)."""
     project = _project_for(request, pk)
     user = acting_user(request)
     services.require_role(user, project, frozenset({Role.OWNER}))
-    initial = {
-        "name": project.name,
-        "description": project.description,
-        "accept_after_agrees": project.accept_after_agrees,
-        "reject_after_disagrees": project.reject_after_disagrees,
-    }
-    form = ProjectSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        return _project_delete(request, project)
+    form = ProjectSettingsForm(request.POST or None, initial=_settings_of(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(actor=user, project=project, **form.cleaned_data)
@@ -174,7 +171,46 @@ def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Settings saved.")
             return redirect(reverse("project-settings-page", args=[project.pk]))
-    status = 400 if form.errors else 200
+    return _settings_view(request, project, form, ProjectDeleteForm())
+
+
+def _settings_of(project: Project) -> dict[str, object]:
+    return {field: getattr(project, field) for field in ProjectSettingsForm.base_fields}
+
+
+def _settings_view(
+    request: HttpRequest,
+    project: Project,
+    form: ProjectSettingsForm,
+    delete_form: ProjectDeleteForm,
+) -> HttpResponse:
+    status = 400 if form.errors or delete_form.errors else 200
     return render(
-        request, "annotator/settings.html", {"project": project, "form": form}, status=status
+        request,
+        "annotator/settings.html",
+        {"project": project, "form": form, "delete_form": delete_form},
+        status=status,
     )
+
+
+def _project_delete(request: HttpRequest, project: Project) -> HttpResponse:
+    """Delete the project once its name is typed; it can be restored from the command line."""
+    delete_form = ProjectDeleteForm(request.POST)
+    if delete_form.is_valid():
+        try:
+            services.project_delete(
+                actor=acting_user(request),
+                project=project,
+                confirmation=delete_form.cleaned_data["confirmation"],
+            )
+        except ValidationError as error:
+            _show_errors(delete_form, error)
+        else:
+            messages.success(
+                request,
+                f"Project {project.name} deleted. An administrator can restore it with "
+                f"manage.py restore_project {project.slug}.",
+            )
+            return redirect(reverse("home"))
+    form = ProjectSettingsForm(initial=_settings_of(project))
+    return _settings_view(request, project, form, delete_form)

@@ -50,6 +50,7 @@ class ProjectSerializer(StrictInputMixin, serializers.ModelSerializer):
             "description",
             "accept_after_agrees",
             "reject_after_disagrees",
+            "blind",
             "role",
             "created_at",
         ]

@@ -16,14 +16,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from annotator.models import (
+    CONTRIBUTING_ROLES,
     CURATING_ROLES,
     MAX_INVITATION_DAYS,
     MAX_INVITATION_USES,
     Document,
+    DocumentProgress,
     Invitation,
     InvitationState,
     Membership,
     Paragraph,
+    ProgressState,
     Project,
     Role,
 )
@@ -60,7 +63,7 @@ def require_role(actor: User, project: Project, roles: frozenset[str]) -> str:
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:90] or "project"
     slug, n = base, 2
-    while Project.objects.filter(slug=slug).exists():
+    while Project.all_objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -74,9 +77,12 @@ def project_create(
     description: str = "",
     accept_after_agrees: int | None = None,
     reject_after_disagrees: int | None = None,
+    blind: bool = False,
 ) -> Project:
     """Create a project owned by the actor; thresholds left out keep the model's defaults."""
-    project = Project(name=name, slug=slug or _unique_slug(name), description=description)
+    project = Project(
+        name=name, slug=slug or _unique_slug(name), description=description, blind=blind
+    )
     if accept_after_agrees is not None:
         project.accept_after_agrees = accept_after_agrees
     if reject_after_disagrees is not None:
@@ -89,12 +95,45 @@ def project_create(
 
 @transaction.atomic
 def project_update(*, actor: User, project: Project, **fields: object) -> Project:
-    """Change a project's name, slug, description or review thresholds (owners only)."""
+    """Change a project's name, slug, description, review thresholds or blind first pass
+    (owners only)."""
     require_role(actor, project, frozenset({Role.OWNER}))
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
     project.save()
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor: User, project: Project, confirmation: str) -> Project:
+    """Soft-delete a project (owners only) once the actor has typed its name.
+
+    Nothing is removed: the project and everything in it disappear from every page and list
+    and come back with ``manage.py restore_project <slug>``.
+    """
+    require_role(actor, project, frozenset({Role.OWNER}))
+    if confirmation.strip() != project.name.strip():
+        raise ValidationError(
+            {"confirmation": f"Type the project's name, {project.name!r}, to delete it."}
+        )
+    project.deleted_at = timezone.now()
+    project.deleted_by = actor
+    project.save(update_fields=["deleted_at", "deleted_by"])
+    return project
+
+
+@transaction.atomic
+def project_restore(*, slug: str) -> Project:
+    """Bring back a soft-deleted project with all it held (for the command line)."""
+    project = Project.all_objects.select_for_update().filter(slug=slug).first()
+    if project is None:
+        raise ValidationError({"slug": f"There is no project with the slug {slug!r}."})
+    if project.deleted_at is None:
+        raise ValidationError({"slug": f"Project {slug!r} is not deleted."})
+    project.deleted_at = None
+    project.deleted_by = None
+    project.save(update_fields=["deleted_at", "deleted_by"])
     return project
 
 
@@ -350,6 +389,37 @@ def document_restore(*, actor: User, document: Document) -> Document:
     document.deleted_at = None
     document.save(update_fields=["deleted_at"])
     return document
+
+
+#: The states a person may set for themselves; "not started" is only ever the absence of work.
+SETTABLE_PROGRESS = frozenset({ProgressState.IN_PROGRESS, ProgressState.DONE})
+
+
+@transaction.atomic
+def progress_set(*, actor: User, document: Document, state: str) -> DocumentProgress:
+    """Mark the document done for the actor, or reopen it (back to in progress).
+
+    For people who annotate; in a blind project, done is what shows them everyone's work.
+    """
+    require_role(actor, document.project, CONTRIBUTING_ROLES)
+    if state not in SETTABLE_PROGRESS:
+        choices = " or ".join(repr(str(s)) for s in sorted(SETTABLE_PROGRESS))
+        raise ValidationError({"state": f"Unknown state {state!r}: use {choices}."})
+    progress, _ = DocumentProgress.objects.update_or_create(
+        document=document, user=actor, defaults={"state": state}
+    )
+    return progress
+
+
+def progress_start(*, user: User, document_id: int) -> None:
+    """Record that the user started on a document (their first tag); later states stay.
+
+    One statement, whatever the state: an existing row is left alone.
+    """
+    DocumentProgress.objects.bulk_create(
+        [DocumentProgress(document_id=document_id, user=user, state=ProgressState.IN_PROGRESS)],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", projects.home, name="home"),
     path("projects/<int:pk>/", projects.project_page, name="project"),
     path("documents/<int:pk>/", documents.document_page, name="document"),
+    path("documents/<int:pk>/state/", documents.document_state, name="document-state-page"),
     path("documents/<int:pk>/review/", documents.review_page, name="review"),
     path("documents/<int:pk>/agreement/", documents.agreement_page, name="agreement"),
     path("documents/<int:pk>/map/", documents.map_page, name="map"),

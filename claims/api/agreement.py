@@ -54,4 +54,4 @@ class DocumentAgreementView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
-        return Response(document_agreement(document))
+        return Response(document_agreement(document, viewer=request.user))

@@ -139,6 +139,7 @@ class DocumentExportView(ExportView):
             document,
             author=author,
             statuses=statuses or None,
+            viewer=request.user,
             page_url=request.build_absolute_uri(f"/documents/{document.pk}/"),
             api_url=request.build_absolute_uri("/api/"),
         )
@@ -198,7 +199,10 @@ class ProjectExportView(ExportView):
             # when the client goes away and the server closes the response).
             with selectors.consistent_reads():
                 snapshot = selectors.project_snapshot(
-                    project, page_url_of=lambda pk: f"{page_url}{pk}/", api_url=api_url
+                    project,
+                    page_url_of=lambda pk: f"{page_url}{pk}/",
+                    api_url=api_url,
+                    viewer=request.user,
                 )
                 yield from exporter.project_chunks(snapshot)
 

@@ -116,5 +116,6 @@ class DocumentMapView(APIView):
             document,
             author=request.query_params.get("author") or None,
             statuses=statuses or None,
+            viewer=request.user,
         )
         return Response(map_payload(m, document_id=document.pk))

@@ -136,7 +136,7 @@ class TagViewSet(ContributionViewSet):
         tag: WithAnnotations[Tag, ReviewCounts] = get_object_or_404(
             selectors.with_review_counts(self.restorable()), pk=pk
         )
-        reviews, decisions = selectors.tag_discussion(tag)
+        reviews, decisions = selectors.tag_discussion(tag, viewer=request.user)
         data = {
             "tag": tag.pk,
             "status": tag.status,

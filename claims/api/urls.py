@@ -8,6 +8,7 @@ from claims.api.exports import DocumentExportView, ProjectExportView
 from claims.api.imports import ProjectImportView
 from claims.api.links import LinkViewSet
 from claims.api.map import DocumentMapView
+from claims.api.progress import DocumentProgressView, DocumentStateView
 from claims.api.reviews import ReviewViewSet
 from claims.api.tags import TagViewSet
 
@@ -24,5 +25,11 @@ urlpatterns = [
         "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
     ),
     path("documents/<int:pk>/map/", DocumentMapView.as_view(), name="document-map-api"),
+    path(
+        "documents/<int:pk>/progress/",
+        DocumentProgressView.as_view(),
+        name="document-progress",
+    ),
+    path("documents/<int:pk>/state/", DocumentStateView.as_view(), name="document-state"),
     *router.urls,
 ]

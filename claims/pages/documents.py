@@ -2,21 +2,26 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 
-from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES
+from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, ProgressState
 from annotator.permissions import acting_user
 from annotator.selectors import (
+    blinded_on,
     documents_for,
     paragraphs_for,
     roles_of,
+    state_of,
 )
+from annotator.services import progress_set
 from claims.agreement_chart import render_chart
 from claims.argmap.checks import check_map
 from claims.argmap.layout import layout_map
@@ -45,6 +50,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = paragraphs[0].document
     role = roles_of(request.user).get(document.project_id)
     tags = TagSerializer.rows(document_tags(request.user, pk))
+    state = state_of(request.user, document)
     config = {
         "documentId": document.pk,
         "user": request.user.get_username(),
@@ -65,8 +71,31 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "tags": tags,
             "config": config,
+            "state": state,
+            "state_label": ProgressState(state).label,
+            "blinded": blinded_on(request.user, document),
         },
     )
+
+
+@login_required
+@require_POST
+def document_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the document done for oneself, or reopen it; back to the document with a notice."""
+    user = acting_user(request)
+    document = get_object_or_404(documents_for(user), pk=pk)
+    try:
+        progress = progress_set(actor=user, document=document, state=request.POST.get("state", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if progress.state == ProgressState.DONE:
+            shown = " Everyone's tags are shown now." if document.project.blind else ""
+            messages.success(request, f"Marked done.{shown}")
+        else:
+            hidden = " Others' tags are hidden again." if document.project.blind else ""
+            messages.success(request, f"Reopened.{hidden}")
+    return redirect(reverse("document", args=[document.pk]))
 
 
 @login_required
@@ -118,7 +147,7 @@ def _cell(measures: dict[str, Any], key: str) -> dict[str, str]:
 def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Compare the annotators of a document: tables per pair and per kind, a chart, a reading."""
     document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
-    result = document_agreement(document)
+    result = document_agreement(document, viewer=request.user)
     pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1"]
     pairs = [
         {"a": p["a"], "b": p["b"], "cells": [_cell(p, key) for key in pair_keys]}
@@ -183,7 +212,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     author = request.GET.get("author") or None
-    m = argument_map(document, author=author, statuses=statuses or None)
+    m = argument_map(document, author=author, statuses=statuses or None, viewer=request.user)
     svg = render_svg(
         m,
         layout_map(m),
@@ -208,7 +237,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for f in check_map(m)
     ]
-    authors = tag_authors(document)
+    authors = tag_authors(document, viewer=request.user)
     if author and author not in authors:
         authors.append(author)
     return render(

@@ -20,8 +20,8 @@ from claims.models import TagStatus
 from claims.selectors import (
     documents_with_tag_counts_for,
     paragraph_counts,
+    progress_by_document,
     status_counts_by_document,
-    tag_counts_by_author,
 )
 
 
@@ -52,14 +52,14 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     documents = list(documents_with_tag_counts_for(user).filter(project_id=pk).order_by("id"))
     ids = [d.pk for d in documents]
     statuses = status_counts_by_document(ids)
-    authors = tag_counts_by_author(ids)
+    progress = progress_by_document(pk, ids)
     paragraphs = paragraph_counts(ids)
     kinds = range(len(all_kinds()))
     document: Any  # gains the counts below, for the template
     for document in documents:
         document.status_counts = statuses[document.pk]
         document.kind_counts = [getattr(document, f"kind_{i}") for i in kinds]
-        document.author_counts = authors[document.pk]
+        document.people = progress[document.pk]
         document.paragraph_count = paragraphs[document.pk]
         # Reviewed: no longer pending (accepted, disputed or rejected).
         reviewed = document.tag_count - document.status_counts[TagStatus.PENDING]

@@ -4,6 +4,7 @@
 exporters and the map; ``review``: discussions, statuses, agreement and counts.
 """
 
+from claims.selectors.progress import AnnotatorProgress, progress_by_document
 from claims.selectors.review import (
     AgreementInputs,
     agreement_inputs,
@@ -12,7 +13,6 @@ from claims.selectors.review import (
     my_reviews,
     paragraph_counts,
     status_counts_by_document,
-    tag_counts_by_author,
     tag_discussion,
 )
 from claims.selectors.scoped import (
@@ -41,6 +41,7 @@ from claims.selectors.snapshots import (
 __all__ = [
     "READING_ORDER",
     "AgreementInputs",
+    "AnnotatorProgress",
     "ReviewCounts",
     "agreement_inputs",
     "argument_map",
@@ -55,12 +56,12 @@ __all__ = [
     "links_visible_to",
     "my_reviews",
     "paragraph_counts",
+    "progress_by_document",
     "project_snapshot",
     "review_for_restore",
     "reviews_for",
     "status_counts_by_document",
     "tag_authors",
-    "tag_counts_by_author",
     "tag_discussion",
     "tag_for_restore",
     "tags_for",

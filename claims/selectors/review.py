@@ -20,7 +20,7 @@ from claims.models import HistoryAction, HistoryEntry, Link, Review, Tag, TagKin
 if TYPE_CHECKING:
     pass
 
-from claims.selectors.scoped import with_review_counts
+from claims.selectors.scoped import blind_filter, with_review_counts
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -28,9 +28,14 @@ User = AbstractBaseUser | AnonymousUser
 # --- Review, curation and agreement ---------------------------------------------------------
 
 
-def tag_discussion(tag: Tag) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
-    """A tag's live reviews and its decisions (and merges), each oldest first."""
+def tag_discussion(
+    tag: Tag, *, viewer: User | None = None
+) -> tuple[QuerySet[Review], QuerySet[HistoryEntry]]:
+    """A tag's live reviews (those a blind first pass lets ``viewer`` see) and its decisions
+    (and merges), each oldest first."""
     reviews = Review.objects.filter(tag=tag).select_related("reviewer").order_by("created_at", "id")
+    if viewer is not None:
+        reviews = reviews.filter(blind_filter(viewer, "tag__document", "reviewer_id"))
     decisions = HistoryEntry.objects.filter(
         entity="tag",
         object_id=tag.pk,
@@ -77,8 +82,9 @@ class AgreementInputs:
     skipped_links: int
 
 
-def agreement_inputs(document: Document) -> AgreementInputs:
-    """Read a document's live tags and links as agreement rows, in three queries."""
+def agreement_inputs(document: Document, *, viewer: User | None = None) -> AgreementInputs:
+    """Read a document's live tags and links as agreement rows, in three queries (with
+    ``viewer``, those a blind first pass lets that person see)."""
     lengths = dict(
         Paragraph.objects.filter(document=document)
         .annotate(length=Length("text"))
@@ -86,9 +92,12 @@ def agreement_inputs(document: Document) -> AgreementInputs:
     )
     spans: list[Span] = []
     skipped_tags = 0
-    tags = Tag.objects.filter(document=document).values_list(
-        "author__username", "paragraph__position", "start", "end", "kind"
-    )
+    tag_rows = Tag.objects.filter(document=document)
+    link_rows = Link.objects.filter(source__document=document)
+    if viewer is not None:
+        tag_rows = tag_rows.filter(blind_filter(viewer, "document", "author_id"))
+        link_rows = link_rows.filter(blind_filter(viewer, "source__document", "author_id"))
+    tags = tag_rows.values_list("author__username", "paragraph__position", "start", "end", "kind")
     for author, position, start, end, kind in tags:
         if position is None:
             skipped_tags += 1
@@ -97,7 +106,7 @@ def agreement_inputs(document: Document) -> AgreementInputs:
         spans.append(Span(author, position, cast(int, start), cast(int, end), kind))
     links: list[LinkSpan] = []
     skipped_links = 0
-    rows = Link.objects.filter(source__document=document).values_list(
+    rows = link_rows.values_list(
         "author__username",
         "relation",
         "source__paragraph__position",
@@ -129,9 +138,10 @@ def agreement_inputs(document: Document) -> AgreementInputs:
     )
 
 
-def document_agreement(document: Document) -> dict[str, Any]:
-    """Compare the annotators of a document; the result of ``agreement`` plus a reading."""
-    inputs = agreement_inputs(document)
+def document_agreement(document: Document, *, viewer: User | None = None) -> dict[str, Any]:
+    """Compare the annotators of a document (those whose work ``viewer`` may see); the result
+    of ``agreement`` plus a reading."""
+    inputs = agreement_inputs(document, viewer=viewer)
     result = agreement(inputs.spans, inputs.links, inputs.paragraph_lengths, TagKind.values)
     lines = summary(result)
     # Implicit statements have no characters and undercuts no target span to compare.
@@ -164,21 +174,6 @@ def documents_with_tag_counts_for(
         for i, kind in enumerate(all_kinds())
     }
     return documents_for(user).annotate(tag_count=Count("tags", filter=live), **per_kind)
-
-
-def tag_counts_by_author(document_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
-    """Count the live tags of each document per author (by username), in one query."""
-    ids = list(document_ids)
-    counts: dict[int, list[tuple[str, int]]] = {pk: [] for pk in ids}
-    rows = (
-        Tag.objects.filter(document_id__in=ids)
-        .values("document_id", "author__username")
-        .annotate(n=Count("id"))
-        .order_by("document_id", "author__username")
-    )
-    for row in rows:
-        counts[row["document_id"]].append((row["author__username"], row["n"]))
-    return counts
 
 
 def paragraph_counts(document_ids: Iterable[int]) -> dict[int, int]:

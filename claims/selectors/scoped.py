@@ -2,12 +2,18 @@
 and the status they derive."""
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
-from annotator.models import CURATING_ROLES
+from annotator.models import (
+    BLIND_EXEMPT_ROLES,
+    CURATING_ROLES,
+    DocumentProgress,
+    Membership,
+    ProgressState,
+)
 from claims.models import HistoryEntry, Link, Review, Tag, TagStatus
 
 if TYPE_CHECKING:
@@ -25,19 +31,52 @@ class ReviewCounts(TypedDict):
     status: str
 
 
+def blind_filter(user: User, document_path: str, author_path: str) -> Q:
+    """Keep the rows a blind first pass lets the user see.
+
+    In a project with ``blind`` on, an annotator sees only their own work on a document until
+    they mark it done; owners, curators and viewers always see everyone's. Rows are tags,
+    links or reviews: ``document_path`` leads to the row's document and ``author_path`` to the
+    id of the person who made it.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    user_id = cast(int, user.pk)
+    done = DocumentProgress.objects.filter(
+        document=OuterRef(document_path), user_id=user_id, state=ProgressState.DONE
+    )
+    sees_all = Membership.objects.filter(
+        project=OuterRef(f"{document_path}__project"),
+        user_id=user_id,
+        role__in=BLIND_EXEMPT_ROLES,
+    )
+    return (
+        Q(**{f"{document_path}__project__blind": False})
+        | Q(**{author_path: user.pk})
+        | Exists(done)
+        | Exists(sees_all)
+    )
+
+
 def _visible(
-    qs: QuerySet, user: User, document_path: str, roles: Collection[str] | None = None
+    qs: QuerySet,
+    user: User,
+    document_path: str,
+    author_path: str,
+    roles: Collection[str] | None = None,
 ) -> QuerySet:
-    """Keep rows of live documents in projects where the user is a member (with ``roles``)."""
+    """Keep rows of live documents in projects where the user is a member (with ``roles``),
+    and of those the rows a blind first pass lets them see."""
     membership = f"{document_path}__project__memberships"
     # One filter() call, so the role and the user are checked on the same membership row.
     conditions = {
         f"{document_path}__deleted_at__isnull": True,
+        f"{document_path}__project__deleted_at__isnull": True,
         f"{membership}__user_id": user.pk,
     }
     if roles is not None:
         conditions[f"{membership}__role__in"] = roles
-    return qs.filter(**conditions)
+    return qs.filter(**conditions).filter(blind_filter(user, document_path, author_path))
 
 
 def with_review_counts(qs: QuerySet[Tag]) -> "QuerySet[WithAnnotations[Tag, ReviewCounts]]":
@@ -85,12 +124,14 @@ READING_ORDER = (
 
 def tags_visible_to(user: User) -> QuerySet[Tag]:
     """Live tags in the user's projects, without extras (for lookups by id)."""
-    return _visible(Tag.objects.all(), user, "document").select_related("document")
+    return _visible(Tag.objects.all(), user, "document", "author_id").select_related("document")
 
 
 def links_visible_to(user: User) -> QuerySet[Link]:
     """Live links in the user's projects, without extras (for lookups by id)."""
-    return _visible(Link.objects.all(), user, "source__document").select_related("source__document")
+    return _visible(Link.objects.all(), user, "source__document", "author_id").select_related(
+        "source__document"
+    )
 
 
 def history_of(entity: str, object_id: int) -> QuerySet:
@@ -102,17 +143,21 @@ def tags_for(user: User, *, deleted: bool = False) -> QuerySet[Tag]:
     """Live tags the user may see, or (``deleted=True``) deleted ones where they curate."""
     if deleted:
         qs = _visible(
-            Tag.all_objects.filter(deleted_at__isnull=False), user, "document", CURATING_ROLES
+            Tag.all_objects.filter(deleted_at__isnull=False),
+            user,
+            "document",
+            "author_id",
+            CURATING_ROLES,
         ).select_related("deleted_by")
     else:
-        qs = _visible(Tag.objects.all(), user, "document")
+        qs = _visible(Tag.objects.all(), user, "document", "author_id")
     qs = qs.select_related("author", "paragraph", "decided_by")
     return with_review_counts(qs).order_by(*READING_ORDER)
 
 
 def tag_for_restore(user: User) -> QuerySet[Tag]:
     """Every tag, deleted or not, in the user's projects (permission is checked by the service)."""
-    return _visible(Tag.all_objects.all(), user, "document").select_related(
+    return _visible(Tag.all_objects.all(), user, "document", "author_id").select_related(
         "author", "paragraph", "document"
     )
 
@@ -124,15 +169,16 @@ def links_for(user: User, *, deleted: bool = False) -> QuerySet[Link]:
             Link.all_objects.filter(deleted_at__isnull=False),
             user,
             "source__document",
+            "author_id",
             CURATING_ROLES,
         ).select_related("deleted_by")
     else:
-        qs = _visible(Link.objects.all(), user, "source__document")
+        qs = _visible(Link.objects.all(), user, "source__document", "author_id")
     return qs.select_related("author", "source__document")
 
 
 def link_for_restore(user: User) -> QuerySet[Link]:
-    return _visible(Link.all_objects.all(), user, "source__document").select_related(
+    return _visible(Link.all_objects.all(), user, "source__document", "author_id").select_related(
         "author", "source__document", "target"
     )
 
@@ -140,12 +186,12 @@ def link_for_restore(user: User) -> QuerySet[Link]:
 def reviews_for(user: User) -> QuerySet[Review]:
     """Live reviews of live tags the user may see (a deleted tag takes its reviews out of view)."""
     return _visible(
-        Review.objects.filter(tag__deleted_at__isnull=True), user, "tag__document"
+        Review.objects.filter(tag__deleted_at__isnull=True), user, "tag__document", "reviewer_id"
     ).select_related("reviewer", "tag__document")
 
 
 def review_for_restore(user: User) -> QuerySet[Review]:
-    return _visible(Review.all_objects.all(), user, "tag__document").select_related(
+    return _visible(Review.all_objects.all(), user, "tag__document", "reviewer_id").select_related(
         "reviewer", "tag__document"
     )
 

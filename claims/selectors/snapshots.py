@@ -23,7 +23,7 @@ from claims.snapshot import (
 if TYPE_CHECKING:
     pass
 
-from claims.selectors.scoped import READING_ORDER, with_review_counts
+from claims.selectors.scoped import READING_ORDER, blind_filter, with_review_counts
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -169,18 +169,24 @@ def document_snapshot(
     statuses: Collection[str] | None = None,
     page_url: str = "",
     api_url: str = "",
+    viewer: User | None = None,
 ) -> DocumentSnapshot:
     """Read a document with its live tags, links and reviews in four queries.
 
     With ``author``, only that person's tags, links and reviews are kept; with ``statuses``
     (``{"accepted"}`` for the gold layer) only tags of those statuses. Links are kept only
-    between kept tags (an undercut only when the link it attacks is kept).
+    between kept tags (an undercut only when the link it attacks is kept). With ``viewer``,
+    only what a blind first pass lets that person see.
     """
     paragraphs = document.paragraphs.order_by("position").values_list("id", "position", "text")
     tags = with_review_counts(Tag.objects.filter(document=document))
     # Live links have live ends (deleting a tag or link deletes the links that touch it).
     links = Link.objects.filter(source__document=document)
     reviews = Review.objects.filter(tag__document=document, tag__deleted_at__isnull=True)
+    if viewer is not None:
+        tags = tags.filter(blind_filter(viewer, "document", "author_id"))
+        links = links.filter(blind_filter(viewer, "source__document", "author_id"))
+        reviews = reviews.filter(blind_filter(viewer, "tag__document", "reviewer_id"))
     if author:
         tags = tags.filter(author__username=author)
         links = links.filter(author__username=author)
@@ -219,7 +225,11 @@ class _Grouped:
 
 
 def project_snapshot(
-    project: Project, *, page_url_of: Callable[[int], str], api_url: str = ""
+    project: Project,
+    *,
+    page_url_of: Callable[[int], str],
+    api_url: str = "",
+    viewer: User | None = None,
 ) -> ProjectSnapshot:
     """Return the project with its live documents, read lazily a document at a time.
 
@@ -227,11 +237,19 @@ def project_snapshot(
     by document) through server-side cursors; each document's rows become its snapshot as the
     export reaches it, so memory holds one document at a time. ``page_url_of(document_id)``
     gives a document's page URL. Call inside ``consistent_reads`` so the count and every
-    document come from one view of the database.
+    document come from one view of the database. With ``viewer``, only what a blind first
+    pass lets that person see.
     """
     documents = Document.objects.filter(project=project).order_by("pk")
-    tags = with_review_counts(Tag.objects.filter(document__in=documents))
-    tag_count = Tag.objects.filter(document__in=documents).count()
+    live_tags = Tag.objects.filter(document__in=documents)
+    links = Link.objects.filter(source__document__in=documents)
+    reviews = Review.objects.filter(tag__document__in=documents, tag__deleted_at__isnull=True)
+    if viewer is not None:
+        live_tags = live_tags.filter(blind_filter(viewer, "document", "author_id"))
+        links = links.filter(blind_filter(viewer, "source__document", "author_id"))
+        reviews = reviews.filter(blind_filter(viewer, "tag__document", "reviewer_id"))
+    tags = with_review_counts(live_tags)
+    tag_count = live_tags.count()
     chunk = 2000
 
     def read() -> Iterator[DocumentSnapshot]:
@@ -245,14 +263,12 @@ def project_snapshot(
             tags.order_by(*READING_ORDER).values_list(*_TAG_FIELDS, "document_id").iterator(chunk)
         )
         link_rows = _Grouped(
-            Link.objects.filter(source__document__in=documents)
-            .order_by("source__document_id", "id")
+            links.order_by("source__document_id", "id")
             .values_list(*_LINK_FIELDS, "source__document_id")
             .iterator(chunk)
         )
         review_rows = _Grouped(
-            Review.objects.filter(tag__document__in=documents, tag__deleted_at__isnull=True)
-            .order_by("tag__document_id", "created_at", "id")
+            reviews.order_by("tag__document_id", "created_at", "id")
             .values_list(*_REVIEW_FIELDS, "tag__document_id")
             .iterator(chunk)
         )
@@ -299,23 +315,27 @@ def consistent_reads() -> Iterator[None]:
 
 
 def argument_map(
-    document: Document, *, author: str | None = None, statuses: Collection[str] | None = None
+    document: Document,
+    *,
+    author: str | None = None,
+    statuses: Collection[str] | None = None,
+    viewer: User | None = None,
 ) -> ArgumentMap:
     """Read a document's argument map in a fixed number of queries, whatever its size.
 
     Built from :func:`document_snapshot` so the map page, its API and the map exports keep
     the same tags and links: ``author`` keeps one person's tags and links, ``statuses`` the
-    tags of those statuses (links only between kept tags).
+    tags of those statuses (links only between kept tags), ``viewer`` what a blind first pass
+    lets that person see.
     """
-    snapshot = document_snapshot(document, author=author, statuses=statuses)
+    snapshot = document_snapshot(document, author=author, statuses=statuses, viewer=viewer)
     return map_from_snapshot(snapshot)
 
 
-def tag_authors(document: Document) -> list[str]:
-    """The usernames of the people with live tags in a document, sorted (one query)."""
-    return sorted(
-        Tag.objects.filter(document=document)
-        .values_list("author__username", flat=True)
-        .distinct()
-        .order_by()
-    )
+def tag_authors(document: Document, *, viewer: User | None = None) -> list[str]:
+    """The usernames of the people with live tags in a document (those whose tags ``viewer``
+    may see), sorted (one query)."""
+    tags = Tag.objects.filter(document=document)
+    if viewer is not None:
+        tags = tags.filter(blind_filter(viewer, "document", "author_id"))
+    return sorted(tags.values_list("author__username", flat=True).distinct().order_by())

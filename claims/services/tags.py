@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from annotator.models import Document, Paragraph
 from annotator.selectors import role_in
+from annotator.services import progress_start
 from claims.models import (
     CONTEXT_CHARS,
     Decision,
@@ -75,6 +76,7 @@ def tag_create(
         author=actor,
     )
     save_validated(tag, actor=actor)
+    progress_start(user=actor, document_id=tag.document_id)
     return tag
 
 
@@ -92,6 +94,7 @@ def implicit_tag_create(
         author=actor,
     )
     save_validated(tag, actor=actor)
+    progress_start(user=actor, document_id=tag.document_id)
     return tag
 
 

@@ -24,8 +24,13 @@ PROJECT_FIELDS = (
     "description",
     "accept_after_agrees",
     "reject_after_disagrees",
+    "blind",
     "created_at",
 )
+#: Project fields a file may lack (it was written before they existed), with the value then.
+PROJECT_FIELDS_ADDED_LATER = {"blind": False}
+#: A deleted project cannot be exported, so a backup always holds a live one.
+PROJECT_LEFT_OUT = ("deleted_at", "deleted_by")
 MEMBER_FIELDS = ("role", "created_at")
 DOCUMENT_FIELDS = (
     "title",

@@ -26,6 +26,7 @@ from claims.interchange.backup.fields import (
     PARAGRAPH_FIELDS,
     PARAGRAPH_REFS,
     PROJECT_FIELDS,
+    PROJECT_FIELDS_ADDED_LATER,
     REVIEW_FIELDS,
     REVIEW_REFS,
     TAG_FIELDS,
@@ -220,11 +221,12 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
     fields = data.get("project")
     if not isinstance(fields, dict):
         raise BackupError("project: expected an object.")
+    fields = {**PROJECT_FIELDS_ADDED_LATER, **fields}
     _require(fields, PROJECT_FIELDS, "project")
     values = {name: load_value(Project, name, fields[name], "project") for name in PROJECT_FIELDS}
     if slug:
         values["slug"] = slug
-    if Project.objects.filter(slug=values["slug"]).exists():
+    if Project.all_objects.filter(slug=values["slug"]).exists():
         raise BackupError(
             f"A project with the slug {values['slug']!r} exists already: delete it first, or "
             "restore under another slug (--slug)."

@@ -304,7 +304,7 @@ def test_unknown_project_is_refused(db, tmp_path):
 def test_every_field_of_every_model_is_kept_or_deliberately_left_out():
     """Fails when a model gains a field the backup does not know: decide where it goes."""
     kept = {
-        Project: backup.PROJECT_FIELDS,
+        Project: (*backup.PROJECT_FIELDS, *backup.PROJECT_LEFT_OUT),
         Membership: (*backup.MEMBER_FIELDS, "user"),
         Document: (*backup.DOCUMENT_FIELDS, *backup.DOCUMENT_REFS),
         Paragraph: (*backup.PARAGRAPH_FIELDS, *backup.PARAGRAPH_REFS),

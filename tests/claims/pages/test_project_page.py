@@ -54,8 +54,10 @@ def test_project_page_counts_paragraphs_kinds_authors_and_statuses(document, mem
     assert '<td class="num paragraphs">2</td>' in row
     expected = ["1"] + ["0"] * (len(kinds) - 2) + ["2"]
     assert re.findall(r'<td class="num">(\d+)</td>', row) == expected
-    assert '<li data-author="annotator">annotator: 2</li>' in row
-    assert '<li data-author="curator">curator: 1</li>' in row
+    assert re.search(
+        r'<li data-author="annotator" data-state="in_progress">annotator: 2 tags, ', row
+    )
+    assert re.search(r'<li data-author="curator" data-state="in_progress">curator: 1 tag, ', row)
     assert 'data-status="accepted">1 accepted</span>' in row
     assert 'data-status="pending">2 pending</span>' in row
     assert '<td class="num reviewed">33%</td>' in row
@@ -87,8 +89,9 @@ def test_project_page_queries_do_not_grow_with_documents_and_tags(
 ):
     client = client_as(members, "viewer")
     url = f"/projects/{document.project.pk}/"
-    # Session, user, project, role, documents, statuses, authors, paragraphs, members.
-    with django_assert_max_num_queries(9):
+    # Session, user, project, role, documents, statuses, paragraphs, members, and progress:
+    # annotators, states, tag, link and review counts.
+    with django_assert_max_num_queries(13):
         client.get(url)
     kinds = [k.value for k in all_kinds()]
     for n in range(8):
@@ -97,6 +100,6 @@ def test_project_page_queries_do_not_grow_with_documents_and_tags(
         for i, kind in enumerate(kinds):
             tag = TagFactory(paragraph=paragraph, kind=kind, end=3 + i)
             ReviewFactory(tag=tag)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         response = client.get(url)
     assert response.content.decode().count("<tr data-document=") == 9
