@@ -211,6 +211,17 @@ def test_a_version_1_backup_under_its_old_name_still_restores(rich_project, tmp_
     assert restored["tags"] == data["tags"]
 
 
+def test_blind_is_kept_and_a_file_from_before_it_restores_with_blind_off(rich_project, tmp_path):
+    Project.objects.filter(slug="backups").update(blind=True)
+    data = json.loads(export("backups"))
+    assert data["project"]["blind"] is True
+    restore(tmp_path, json.dumps(data).encode(), "--slug", "kept")
+    assert Project.objects.get(slug="kept").blind is True
+    del data["project"]["blind"]
+    restore(tmp_path, json.dumps(data).encode(), "--slug", "older")
+    assert Project.objects.get(slug="older").blind is False
+
+
 def test_a_project_export_is_not_taken_for_a_backup(rich_project, tmp_path, client_for):
     owner = rich_project.memberships.get(role="owner").user
     response = client_for(owner).get(f"/api/projects/{rich_project.pk}/export/?format=json")
