@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
@@ -48,15 +49,15 @@ def export_filename(
     author: str | None = None,
     statuses: Sequence[str] = (),
 ) -> str:
-    """Name a project's file by its slug, a document's by its title and filters."""
-    if document is None:
-        return f"{project.slug}.{exporter.extension}"
-    stem = slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}"
+    """Name a file ``<project>[-<document>][-<author>][-<statuses>]-<date>.<extension>``."""
+    parts = [project.slug or f"project-{project.pk}"]
+    if document is not None:
+        parts.append(slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}")
     if author:
-        stem = f"{stem}-{slugify(author, allow_unicode=True) or 'author'}"
-    if statuses:
-        stem = f"{stem}-{'-'.join(statuses)}"
-    return f"{stem}.{exporter.extension}"
+        parts.append(slugify(author, allow_unicode=True) or "author")
+    parts.extend(statuses)
+    parts.append(timezone.localdate().isoformat())
+    return f"{'-'.join(parts)}.{exporter.extension}"
 
 
 def document_file(
