@@ -1,13 +1,9 @@
 """Exports of a document or a whole project, streamed in the negotiated format."""
 
-import io
-from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,18 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import Document
 from annotator.permissions import acting_user
 from annotator.selectors import documents_for, projects_for
-from claims import selectors
 from claims.api.negotiation import (
     EXPORT_RENDERERS,
     PROJECT_EXPORT_RENDERERS,
     ExportNegotiation,
     ExportRenderer,
-    content_type,
     known_formats,
 )
+from claims.interchange import downloads
 from claims.interchange.exporters import (
     EXPORTERS,
     PROJECT_EXPORTERS,
@@ -42,37 +36,6 @@ from claims.interchange.exporters import (
     ProjectExporter,
 )
 from claims.models import parse_statuses
-
-
-def _export_filename(
-    document: Document, exporter: Exporter, author: str | None, statuses: list[str]
-) -> str:
-    stem = slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}"
-    if author:
-        stem = f"{stem}-{slugify(author, allow_unicode=True) or 'author'}"
-    if statuses:
-        stem = f"{stem}-{'-'.join(statuses)}"
-    return f"{stem}.{exporter.extension}"
-
-
-def _encoded(text: str, chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
-    for i in range(0, len(text), chunk_chars):
-        yield text[i : i + chunk_chars].encode("utf-8")
-
-
-def _gathered(chunks: Iterable[str], chunk_chars: int = 64 * 1024) -> Iterator[bytes]:
-    """Join small pieces of text into blocks of about ``chunk_chars`` for the socket."""
-    pieces: list[str] = []
-    size = 0
-    for chunk in chunks:
-        pieces.append(chunk)
-        size += len(chunk)
-        if size >= chunk_chars:
-            yield "".join(pieces).encode("utf-8")
-            pieces, size = [], 0
-    if pieces:
-        yield "".join(pieces).encode("utf-8")
-
 
 _FORMAT_PARAM = OpenApiParameter(
     "format",
@@ -133,31 +96,15 @@ class DocumentExportView(ExportView):
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
         exporter: Exporter = cast(ExportRenderer, request.accepted_renderer).exporter
-        author = request.query_params.get("author") or None
-        statuses = parse_statuses(request.query_params.getlist("status"))
-        snapshot = selectors.document_snapshot(
+        file = downloads.document_file(
             document,
-            author=author,
-            statuses=statuses or None,
+            exporter,
+            author=request.query_params.get("author") or None,
+            statuses=parse_statuses(request.query_params.getlist("status")),
+            absolute=request.build_absolute_uri,
             viewer=request.user,
-            page_url=request.build_absolute_uri(f"/documents/{document.pk}/"),
-            api_url=request.build_absolute_uri("/api/"),
         )
-        # The snapshot is read before the response starts, so streaming never holds a
-        # database connection; exporting to a buffer first keeps exporter errors a clean 500.
-        buffer = io.StringIO()
-        exporter.export(snapshot, buffer)
-        response = StreamingHttpResponse(
-            _encoded(buffer.getvalue()), content_type=content_type(exporter)
-        )
-        # Never None for an attachment.
-        response["Content-Disposition"] = cast(
-            str,
-            content_disposition_header(
-                as_attachment=True, filename=_export_filename(document, exporter, author, statuses)
-            ),
-        )
-        return response
+        return downloads.attachment(file)
 
 
 class ProjectExportView(ExportView):
@@ -191,27 +138,8 @@ class ProjectExportView(ExportView):
         project = get_object_or_404(projects_for(acting_user(request)), pk=pk)
         # The negotiation picked one of PROJECT_EXPORT_RENDERERS.
         exporter = cast(ProjectExporter, cast(ExportRenderer, request.accepted_renderer).exporter)
-        api_url = request.build_absolute_uri("/api/")
-        page_url = request.build_absolute_uri("/documents/")
-
-        def chunks() -> Iterator[str]:
-            # Runs while the response streams; the transaction ends with the last chunk (or
-            # when the client goes away and the server closes the response).
-            with selectors.consistent_reads():
-                snapshot = selectors.project_snapshot(
-                    project,
-                    page_url_of=lambda pk: f"{page_url}{pk}/",
-                    api_url=api_url,
-                    viewer=request.user,
-                )
-                yield from exporter.project_chunks(snapshot)
-
-        response = StreamingHttpResponse(_gathered(chunks()), content_type=content_type(exporter))
-        # Never None for an attachment.
-        response["Content-Disposition"] = cast(
-            str,
-            content_disposition_header(
-                as_attachment=True, filename=f"{project.slug}.{exporter.extension}"
-            ),
+        return downloads.attachment(
+            downloads.project_file(
+                project, exporter, absolute=request.build_absolute_uri, viewer=request.user
+            )
         )
-        return response

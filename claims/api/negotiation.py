@@ -109,9 +109,3 @@ class ExportNegotiation(DefaultContentNegotiation):
                 "None of the media types in the Accept header can be exported. Ask for one of: "
                 f"{known_formats(renderers)}; or add ?format= with one of the names."
             ) from None
-
-
-def content_type(exporter: Exporter) -> str:
-    if exporter.media_type.startswith("text/"):
-        return f"{exporter.media_type}; charset=utf-8"
-    return exporter.media_type  # JSON media types are UTF-8 by definition (RFC 8259).

@@ -123,6 +123,9 @@ class AifExporter:
     """The argument map as AIF JSON for AIFdb and OVA (see the module)."""
 
     name: ClassVar[str] = "aif"
+    description: ClassVar[str] = (
+        "Argument Interchange Format (AIF) JSON: the argument map for AIFdb and OVA."
+    )
     # The profile (RFC 6906) names the AIF specification, so that an Accept header can ask for
     # AIF rather than our own JSON; without it both are plain application/json.
     media_type: ClassVar[str] = f'application/json; profile="{PROFILE}"'

@@ -214,6 +214,9 @@ class ArgdownExporter:
     """The argument map as an Argdown document (see the module)."""
 
     name: ClassVar[str] = "argdown"
+    description: ClassVar[str] = (
+        "Argdown text of the argument map, for the Argdown editor and its tools."
+    )
     media_type: ClassVar[str] = "text/plain"
     extension: ClassVar[str] = "argdown"
 

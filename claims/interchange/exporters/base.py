@@ -14,6 +14,8 @@ class Exporter(Protocol):
     name: ClassVar[str]  # "json", "w3c", "aif", ...: the ?format= value
     media_type: ClassVar[str]
     extension: ClassVar[str]
+    #: One sentence on what the format is for, shown beside it where people choose a format.
+    description: ClassVar[str]
 
     def export(self, snapshot: DocumentSnapshot, out: TextIO) -> None: ...
 

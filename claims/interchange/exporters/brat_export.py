@@ -97,6 +97,9 @@ class BratExporter:
     """The ``.ann`` standoff file of brat (see the module); pair it with ``brat-txt``."""
 
     name: ClassVar[str] = "brat"
+    description: ClassVar[str] = (
+        "brat standoff annotations (.ann) for brat and corpus tools; download brat-txt too."
+    )
     media_type: ClassVar[str] = "text/x-brat-ann"
     extension: ClassVar[str] = "ann"
 
@@ -108,6 +111,7 @@ class BratTextExporter:
     """The ``.txt`` a brat ``.ann`` export points into: one paragraph a line."""
 
     name: ClassVar[str] = "brat-txt"
+    description: ClassVar[str] = "The plain text (.txt) that a brat .ann file's offsets point into."
     media_type: ClassVar[str] = "text/plain"
     extension: ClassVar[str] = "txt"
 

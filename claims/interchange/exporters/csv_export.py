@@ -42,6 +42,7 @@ class CsvExporter:
     """Tags as CSV rows; ``paragraph`` is the paragraph's 0-based position (blank if implicit)."""
 
     name: ClassVar[str] = "csv"
+    description: ClassVar[str] = "One row per tag, for spreadsheets, R and pandas."
     media_type: ClassVar[str] = "text/csv"
     extension: ClassVar[str] = "csv"
 

@@ -122,6 +122,7 @@ class DotExporter:
     """The argument map as a Graphviz DOT digraph (see the module)."""
 
     name: ClassVar[str] = "dot"
+    description: ClassVar[str] = "Graphviz DOT source of the argument map, to draw it with dot."
     media_type: ClassVar[str] = "text/vnd.graphviz"
     extension: ClassVar[str] = "dot"
 

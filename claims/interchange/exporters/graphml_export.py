@@ -117,6 +117,9 @@ class GraphmlExporter:
     """The argument map as GraphML (see the module)."""
 
     name: ClassVar[str] = "graphml"
+    description: ClassVar[str] = (
+        "GraphML of the argument map, for graph tools such as networkx, Gephi or yEd."
+    )
     media_type: ClassVar[str] = "application/graphml+xml"
     extension: ClassVar[str] = "graphml"
 

@@ -114,6 +114,9 @@ class JsonExporter:
     """The document, paragraphs, tags, links and reviews in our own schema (see the module)."""
 
     name: ClassVar[str] = "json"
+    description: ClassVar[str] = (
+        "Our own JSON: documents, paragraphs, tags, links and reviews; imports back unchanged."
+    )
     media_type: ClassVar[str] = "application/json"
     extension: ClassVar[str] = "json"
 

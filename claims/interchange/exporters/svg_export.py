@@ -30,6 +30,9 @@ class SvgExporter:
     """The argument map as a standalone SVG picture (see the module)."""
 
     name: ClassVar[str] = "svg"
+    description: ClassVar[str] = (
+        "The argument map as a standalone picture (SVG), as the map page draws it."
+    )
     media_type: ClassVar[str] = "image/svg+xml"
     extension: ClassVar[str] = "svg"
 

@@ -170,6 +170,9 @@ class W3CExporter:
     """A W3C Web Annotation AnnotationCollection in JSON-LD (see the module)."""
 
     name: ClassVar[str] = "w3c"
+    description: ClassVar[str] = (
+        "W3C Web Annotation JSON-LD: one annotation per tag, for annotation servers and viewers."
+    )
     media_type: ClassVar[str] = f'application/ld+json; profile="{CONTEXT}"'
     extension: ClassVar[str] = "jsonld"
 

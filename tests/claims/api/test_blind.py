@@ -124,6 +124,20 @@ def test_without_blind_everyone_sees_everyone(blind):
         assert BOB in _text(alice.get(route)), route
 
 
+def test_the_export_page_hides_others_work_too(blind, client):
+    client.force_login(blind["people"][ALICE])
+    d, p = blind["document"].pk, blind["project"].pk
+    for query in (
+        {"scope": "document", "document": d, "format": "json", "author": ""},
+        {"scope": "project", "format": "json"},
+    ):
+        response = client.get(f"/projects/{p}/export/", query)
+        assert response.status_code == 200
+        text = _text(response)
+        assert ALICE in text
+        assert BOB not in text
+
+
 def test_the_pages_hide_others_work_too(blind, client):
     client.force_login(blind["people"][ALICE])
     d = blind["document"].pk

@@ -46,6 +46,11 @@ def _get(client, document, query: str = "", accept: str | None = None):
     return client.get(f"/api/documents/{document.pk}/export/{query}", headers=headers)
 
 
+def _today() -> str:
+    """The date a file made now is named with."""
+    return timezone.localdate().isoformat()
+
+
 def _body(response) -> str:
     assert response.streaming
     return response.getvalue().decode("utf-8")
@@ -61,7 +66,8 @@ def test_each_format_by_query_parameter(
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
-        f'attachment; filename="india-and-china-a-breakthrough.{extension}"'
+        f'attachment; filename="{document.project.slug}-india-and-china-a-breakthrough-'
+        f'{_today()}.{extension}"'
     )
     assert "Accept" in response["Vary"]
     assert _body(response)
@@ -164,7 +170,7 @@ def test_author_filter_keeps_one_persons_tags(document, members, tagged, client_
     # The annotator's review is of the curator's tag, which is not in this export.
     assert data["reviews"] == []
     response = _get(client, document, "?format=csv&author=curator")
-    assert response["Content-Disposition"].endswith('-curator.csv"')
+    assert response["Content-Disposition"].endswith(f'-curator-{_today()}.csv"')
     assert len(_body(response).strip().splitlines()) == 2
 
 
@@ -208,7 +214,8 @@ def test_unicode_title_gives_an_encoded_filename(document, members, client_for):
     document.save()
     response = _get(client_for(members["viewer"]), document, "?format=csv")
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''%E4%B8%AD%E5%8D%B0%E5%AE%89%E5%85%A8%E5%90%88%E4%BD%9C.csv"
+        f"attachment; filename*=utf-8''{document.project.slug}-"
+        f"%E4%B8%AD%E5%8D%B0%E5%AE%89%E5%85%A8%E5%90%88%E4%BD%9C-{_today()}.csv"
     )
 
 
@@ -262,7 +269,7 @@ def test_status_filter_keeps_the_accepted_layer(document, members, mapped, clien
     client = client_for(members["viewer"])
     response = _get(client, document, "?format=json&status=accepted")
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('-accepted.json"')
+    assert response["Content-Disposition"].endswith(f'-accepted-{_today()}.json"')
     data = json.loads(_body(response))
     assert [t["id"] for t in data["tags"]] == [mapped["claim"].pk, mapped["evidence"].pk]
     assert {t["status"] for t in data["tags"]} == {"accepted"}
@@ -291,7 +298,7 @@ def test_status_and_author_filters_hold_for_every_format(
     assert left_out not in accepted
     response = _get(client, document, f"?format={fmt}&author=curator&status=pending")
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith(f'-curator-pending.{extension}"')
+    assert response["Content-Disposition"].endswith(f'-curator-pending-{_today()}.{extension}"')
     assert left_out not in _body(response)
 
 

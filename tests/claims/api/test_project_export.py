@@ -82,7 +82,8 @@ def test_json_holds_each_live_document_as_its_own_export(project_docs, members, 
     project = project_docs[0].project
     response, text = _export(client_for(members["viewer"]), project, "json")
     assert response["Content-Type"] == "application/json"
-    assert f'filename="{project.slug}.json"' in response["Content-Disposition"]
+    today = timezone.localdate().isoformat()
+    assert f'filename="{project.slug}-{today}.json"' in response["Content-Disposition"]
     expected = {
         "format": PROJECT_FORMAT_NAME,
         "version": 1,
