@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, ProgressState
+from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Paragraph, ProgressState
 from annotator.permissions import acting_user
 from annotator.selectors import (
     blinded_on,
@@ -39,14 +39,20 @@ from claims.selectors import (
 from claims.serializers import TagSerializer
 
 
-@login_required
-def document_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a document's paragraphs; the page's script paints the tags and handles tagging."""
+def _paragraphs_of(request: HttpRequest, pk: int) -> list[Paragraph]:
+    """The document's paragraphs in order, if the user may read it; otherwise 404."""
     paragraphs = list(
         paragraphs_for(acting_user(request)).filter(document_id=pk).order_by("position")
     )
     if not paragraphs:
         raise Http404("No such document.")
+    return paragraphs
+
+
+@login_required
+def document_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a document's paragraphs; the page's script paints the tags and handles tagging."""
+    paragraphs = _paragraphs_of(request, pk)
     document = paragraphs[0].document
     role = roles_of(request.user).get(document.project_id)
     tags = TagSerializer.rows(document_tags(request.user, pk))
@@ -101,11 +107,7 @@ def document_state(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Review other people's tags one at a time; curators also decide each tag's status."""
-    paragraphs = list(
-        paragraphs_for(acting_user(request)).filter(document_id=pk).order_by("position")
-    )
-    if not paragraphs:
-        raise Http404("No such document.")
+    paragraphs = _paragraphs_of(request, pk)
     document = paragraphs[0].document
     project = document.project
     role = roles_of(request.user).get(document.project_id)
