@@ -1,10 +1,8 @@
 """POST /api/projects/{id}/import/: a document with its tags and links from a file."""
 
 import io
-from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema,
@@ -22,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import CURATING_ROLES
-from annotator.parsers import LimitedJSONParser, check_json_file
+from annotator.parsers import LimitedJSONParser
 from annotator.permissions import acting_user
 from annotator.selectors import projects_for
 from annotator.services import require_role
@@ -31,11 +29,10 @@ from claims.interchange.exporters import (
 )
 from claims.interchange.importers import IMPORTERS
 from claims.interchange.importers.json_import import JsonImporter
-from claims.interchange.importers.source_text import ImportOptions
 from claims.interchange.importing import annotations_import, file_import
+from claims.interchange.uploads import upload_read
 
-#: The largest file (or text file) the import endpoint reads.
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+__all__ = ["ProjectImportView"]
 
 
 class ImportNoticeSerializer(serializers.Serializer):
@@ -45,26 +42,6 @@ class ImportNoticeSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     why = serializers.CharField()
     ids = serializers.ListField(child=serializers.CharField(), help_text="The first ten.")
-
-
-def _uploaded_text(upload: UploadedFile, field: str, *, keep_bom: bool = False) -> str:
-    """Return an uploaded file as text, or raise a ValidationError naming the field.
-
-    A brat .txt keeps its byte order mark, since brat counts it in the offsets.
-    """
-    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {field: [f"This file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."]}
-        )
-    try:
-        text = upload.read().decode("utf-8" if keep_bom else "utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({field: [f"{upload.name} is not UTF-8 text."]}) from None
-    if "\x00" in text:  # PostgreSQL stores no NUL in text
-        at = text.index("\x00")
-        message = f"{upload.name} holds a NUL character (character {at}): not a text file."
-        raise ValidationError({field: [message]})
-    return text
 
 
 class FormatField(serializers.ChoiceField):
@@ -101,38 +78,8 @@ class ImportUploadSerializer(serializers.Serializer):
     relation_mapping = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        format_name = attrs["format"]
-        text = attrs.get("text", "")
-        text_upload = attrs.get("text_file")
-        errors: dict[str, list[str]] = {}
-        if text and text_upload is not None:
-            errors["text"] = ["Give the source text once: as text or as text_file, not both."]
-        if format_name == "json":
-            for name in ("text", "mapping", "relation_mapping"):
-                if attrs.get(name, "").strip() or (name == "text" and text_upload is not None):
-                    errors[name] = [f"A json export carries its own {name.replace('_', ' ')}."]
-        elif format_name == "aif":
-            for name in ("mapping", "relation_mapping"):
-                if attrs.get(name):
-                    errors[name] = ["Mappings are for brat files; AIF says what each node is."]
-        if errors:
-            raise ValidationError(errors)
-        if text_upload is not None:
-            text = _uploaded_text(text_upload, "text_file", keep_bom=format_name == "brat")
-        upload: UploadedFile = attrs["file"]
-        source = _uploaded_text(upload, "file")
-        if format_name in {"json", "aif"}:
-            check_json_file(source, "file")
-        title = attrs.get("title", "")
-        if not title and format_name != "json":
-            title = Path(upload.name or "").stem
-        options = ImportOptions(
-            text=text or None,
-            title=title,
-            mapping=attrs.get("mapping", ""),
-            relation_mapping=attrs.get("relation_mapping", ""),
-        )
-        return {"format_name": format_name, "source": source, "options": options}
+        fields = {k: v for k, v in attrs.items() if k != "format"}
+        return {"read": upload_read(format_name=attrs["format"], **fields)}
 
 
 class ProjectImportView(APIView):
@@ -143,10 +90,12 @@ class ProjectImportView(APIView):
     - JSON body: a ``json`` export (``GET /api/documents/{id}/export/?format=json``), with its
       reviews. Authors are matched by username; people who are not members yet become
       annotators.
-    - multipart/form-data: ``format`` (json, aif or brat), ``file``, the source text as
-      ``text`` or ``text_file`` (aif: optional when an OVA file carries its text; brat: the
-      ``.txt``), ``title`` (default: the file's name), and for brat ``mapping`` (entity types
-      to kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
+    - multipart/form-data: ``format``, ``file``, ``title`` (default: the file's name; a json
+      export has its own). Articles without annotations: ``text`` (one paragraph a line),
+      ``markdown`` or ``html``. Files with annotations: ``json`` (our export), ``aif`` and
+      ``brat``, with the source text as ``text`` or ``text_file`` (aif: optional when an OVA
+      file carries its text; brat: the ``.txt``), and for brat ``mapping`` (entity types to
+      kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
       name no annotators: their tags and links are yours.
 
     The report counts what was created, and lists what the file held that was skipped or
@@ -180,7 +129,7 @@ class ProjectImportView(APIView):
                         },
                     ),
                 },
-            )
+            ),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -190,13 +139,13 @@ class ProjectImportView(APIView):
         if request.content_type.startswith("multipart/form-data"):
             upload = ImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            checked = upload.validated_data
+            read = upload.validated_data["read"]
             result = file_import(
                 actor=acting_user(request),
                 project=project,
-                format_name=checked["format_name"],
-                source=io.StringIO(checked["source"]),
-                options=checked["options"],
+                format_name=read.format_name,
+                source=io.StringIO(read.source),
+                options=read.options,
             )
         else:
             snapshot = JsonImporter().load_data(request.data)

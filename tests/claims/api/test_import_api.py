@@ -779,14 +779,14 @@ def test_a_file_import_needs_a_format_and_a_file(target):
     _refused_files(
         target,
         {
-            "format": ["Say which format the file is in: json, aif, brat."],
+            "format": ["Say which format the file is in: json, aif, brat, text, markdown, html."],
             "file": ["Attach the file to import as the field file."],
         },
         title="x",
     )
     _refused_files(
         target,
-        {"format": ["Unknown format 'csv'; use one of: aif, brat, json."]},
+        {"format": ["Unknown format 'csv'; use one of: aif, brat, html, json, markdown, text."]},
         format="csv",
         file=aif_file(),
     )
@@ -837,7 +837,7 @@ def test_files_that_are_not_utf8_or_too_large(target, monkeypatch):
         file=aif_file(),
         text_file=upload(b"caf\xe9", "t.txt"),
     )
-    monkeypatch.setattr("claims.api.imports.MAX_IMPORT_BYTES", 1024 * 1024)
+    monkeypatch.setattr("claims.interchange.uploads.MAX_IMPORT_BYTES", 1024 * 1024)
     _refused_files(
         target,
         {"file": ["This file is larger than 1 MB."]},
@@ -914,6 +914,84 @@ def test_the_document_is_checked_like_any_other(target):
         "document.title": ["Ensure this value has at most 500 characters (it has 501)."]
     }
     assert counts() == before
+
+
+# --- Articles without annotations: text, Markdown, HTML --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("format_name", "name", "content", "paragraphs"),
+    [
+        (
+            "text",
+            "note.txt",
+            "First line.\n\n  Second\u00a0line. \n",
+            ["First line.", "  Second\u00a0line. "],
+        ),
+        ("markdown", "note.md", "# Heading\n\nSome *text*.\n", ["Heading", "Some text."]),
+        (
+            "html",
+            "note.html",
+            "<h1>Heading</h1><p>Some <b>text</b>.</p><script>x()</script>",
+            ["Heading", "Some text."],
+        ),
+    ],
+)
+def test_an_article_becomes_a_document_named_after_its_file(
+    target, format_name, name, content, paragraphs
+):
+    response = post_files(
+        target["client"], target["project"], format=format_name, file=upload(content, name)
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    document = Document.objects.get(pk=body["document"])
+    assert document.title == "note"
+    assert [p.text for p in document.paragraphs.order_by("position")] == paragraphs
+    assert body["report"] == {
+        "paragraphs": len(paragraphs),
+        "tags": 0,
+        "implicit": 0,
+        "links": 0,
+        "reviews": 0,
+        "members_added": [],
+        "skipped": [],
+        "adjusted": [],
+    }
+
+
+def test_bad_articles_are_refused_by_field(target):
+    _refused_files(
+        target,
+        {"file": ["The file is empty: there is nothing to import."]},
+        format="text",
+        file=upload("", "empty.txt"),
+    )
+    _refused_files(
+        target,
+        {"file": ["The file holds no paragraph of text (only markup or scripts)."]},
+        format="html",
+        file=upload("<script>alert(1)</script>", "page.html"),
+    )
+    _refused_files(
+        target,
+        {"file": ["latin1.txt is not UTF-8 text."]},
+        format="text",
+        file=upload(b"caf\xe9", "latin1.txt"),
+    )
+    _refused_files(
+        target,
+        {
+            "text_file": [
+                "The file is the document's text; a source text goes with an AIF or brat file."
+            ],
+            "mapping": ["Mappings are for brat files; this file holds no annotations."],
+        },
+        format="markdown",
+        file=upload("# Hi", "hi.md"),
+        text_file=upload("Hi", "hi.txt"),
+        mapping="A=claim",
+    )
 
 
 # --- manage.py import_map --------------------------------------------------------------------
