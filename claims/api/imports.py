@@ -3,8 +3,10 @@
 import io
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     extend_schema,
     inline_serializer,
 )
@@ -19,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import CURATING_ROLES
+from annotator.models import CURATING_ROLES, Project
 from annotator.parsers import LimitedJSONParser
 from annotator.permissions import acting_user
 from annotator.selectors import projects_for
@@ -29,10 +31,20 @@ from claims.interchange.exporters import (
 )
 from claims.interchange.importers import IMPORTERS
 from claims.interchange.importers.json_import import JsonImporter
-from claims.interchange.importing import annotations_import, file_import
+from claims.interchange.importing import (
+    DuplicateDocument,
+    ImportResult,
+    annotations_import,
+    file_import,
+)
 from claims.interchange.uploads import upload_read
 
 __all__ = ["ProjectImportView"]
+
+ALLOW_DUPLICATE_HELP = (
+    "Import the file even when the project already has a live document with the same title "
+    "and the same text; without it such a file is answered with 409."
+)
 
 
 class ImportNoticeSerializer(serializers.Serializer):
@@ -76,10 +88,26 @@ class ImportUploadSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
     mapping = serializers.CharField(required=False, allow_blank=True)
     relation_mapping = serializers.CharField(required=False, allow_blank=True)
+    allow_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text=ALLOW_DUPLICATE_HELP
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        fields = {k: v for k, v in attrs.items() if k != "format"}
-        return {"read": upload_read(format_name=attrs["format"], **fields)}
+        fields = {k: v for k, v in attrs.items() if k not in {"format", "allow_duplicate"}}
+        read = upload_read(format_name=attrs["format"], **fields)
+        return {"read": read, "allow_duplicate": attrs["allow_duplicate"]}
+
+
+class ImportQuerySerializer(serializers.Serializer):
+    """The query of an import whose body is a json export (the body is the file itself)."""
+
+    allow_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text=ALLOW_DUPLICATE_HELP
+    )
+
+
+def _page_url(document_id: int) -> str:
+    return reverse("document", args=[document_id])
 
 
 class ProjectImportView(APIView):
@@ -98,6 +126,11 @@ class ProjectImportView(APIView):
       kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
       name no annotators: their tags and links are yours.
 
+    A file whose document the project already has (a live document with the same title and
+    the same paragraph texts) is answered with 409, naming that document, and nothing is
+    written; ``allow_duplicate`` (a form field, or ``?allow_duplicate=true`` with a JSON body)
+    imports it all the same.
+
     The report counts what was created, and lists what the file held that was skipped or
     adjusted on the way in, and why.
     """
@@ -110,11 +143,20 @@ class ProjectImportView(APIView):
             "application/json": OpenApiTypes.OBJECT,
             "multipart/form-data": ImportUploadSerializer,
         },
+        parameters=[
+            OpenApiParameter(
+                "allow_duplicate",
+                OpenApiTypes.BOOL,
+                description=f"JSON body only (a form sends the field). {ALLOW_DUPLICATE_HELP}",
+            )
+        ],
         responses={
             201: inline_serializer(
                 "ImportResult",
                 {
                     "document": serializers.IntegerField(),
+                    "title": serializers.CharField(),
+                    "url": serializers.CharField(help_text="The new document's page."),
                     "report": inline_serializer(
                         "ImportReport",
                         {
@@ -130,29 +172,69 @@ class ProjectImportView(APIView):
                     ),
                 },
             ),
+            409: inline_serializer(
+                "ImportDuplicate",
+                {
+                    "detail": serializers.CharField(),
+                    "existing": inline_serializer(
+                        "ImportDuplicateOf",
+                        {
+                            "document": serializers.IntegerField(),
+                            "title": serializers.CharField(),
+                            "url": serializers.CharField(help_text="The document's page."),
+                        },
+                    ),
+                },
+            ),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        project = get_object_or_404(projects_for(acting_user(request)), pk=pk)
+        user = acting_user(request)
+        project = get_object_or_404(projects_for(user), pk=pk)
         # Before reading the body, so a viewer hears about the role rather than the file.
-        require_role(acting_user(request), project, CURATING_ROLES)
+        require_role(user, project, CURATING_ROLES)
+        try:
+            result = self._import(request, project)
+        except DuplicateDocument as duplicate:
+            existing = duplicate.existing
+            body = {
+                "detail": str(duplicate),
+                "existing": {
+                    "document": existing.pk,
+                    "title": existing.title,
+                    "url": _page_url(existing.pk),
+                },
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {
+                "document": result.document.pk,
+                "title": result.document.title,
+                "url": _page_url(result.document.pk),
+                "report": result.report(),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _import(self, request: Request, project: Project) -> ImportResult:
         if request.content_type.startswith("multipart/form-data"):
             upload = ImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             read = upload.validated_data["read"]
-            result = file_import(
+            return file_import(
                 actor=acting_user(request),
                 project=project,
                 format_name=read.format_name,
                 source=io.StringIO(read.source),
                 options=read.options,
+                allow_duplicate=upload.validated_data["allow_duplicate"],
             )
-        else:
-            snapshot = JsonImporter().load_data(request.data)
-            result = annotations_import(
-                actor=acting_user(request), project=project, snapshot=snapshot
-            )
-        return Response(
-            {"document": result.document.pk, "report": result.report()},
-            status=status.HTTP_201_CREATED,
+        query = ImportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        snapshot = JsonImporter().load_data(request.data)
+        return annotations_import(
+            actor=acting_user(request),
+            project=project,
+            snapshot=snapshot,
+            allow_duplicate=query.validated_data["allow_duplicate"],
         )

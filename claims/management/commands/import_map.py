@@ -9,7 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
 from claims.interchange.importers.source_text import ImportOptions
-from claims.interchange.importing import ImportResult, file_import, problem_lines
+from claims.interchange.importing import (
+    DuplicateDocument,
+    ImportResult,
+    file_import,
+    problem_lines,
+)
+from claims.management.commands.import_annotations import DUPLICATE_HINT
 
 
 def _read(path: Path, *, keep_bom: bool = False) -> str:
@@ -63,6 +69,11 @@ class Command(BaseCommand):
             "--relation-mapping", default="", help="brat relation types: Support=supports,..."
         )
         parser.add_argument("--author", default="", metavar="USERNAME")
+        parser.add_argument(
+            "--allow-duplicate",
+            action="store_true",
+            help="import even if the project has a document with the same title and text",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -86,7 +97,10 @@ class Command(BaseCommand):
                 format_name=options["format"],
                 source=StringIO(source),
                 options=import_options,
+                allow_duplicate=options["allow_duplicate"],
             )
+        except DuplicateDocument as exc:
+            raise CommandError(f"{path} was not imported: {exc} {DUPLICATE_HINT}") from None
         except ValidationError as exc:
             raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         self.stdout.write("\n".join(_summary(result, project.slug)))

@@ -327,7 +327,8 @@ CASES = [
     Case(
         "project import",
         "post",
-        lambda w, r: f"/api/projects/{w.project.pk}/import/",
+        # The export of a document of this project: a duplicate, imported all the same.
+        lambda w, r: f"/api/projects/{w.project.pk}/import/?allow_duplicate=true",
         statuses(owner=201, curator=201, annotator=403, viewer=403, outsider=404, anonymous=401),
         lambda w: exported(w),
     ),
