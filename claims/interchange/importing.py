@@ -61,6 +61,23 @@ class ImportResult:
     skipped: tuple[Notice, ...] = ()
     adjusted: tuple[Notice, ...] = ()
 
+    def counts_text(self) -> str:
+        """Return what was created, in words: "18 paragraphs, 5 tags (2 implicit), 3 links"."""
+        text = (
+            f"{self.paragraphs} paragraphs, {self.tags} tags ({self.implicit} implicit), "
+            f"{self.links} links"
+        )
+        return f"{text}, {self.reviews} reviews" if self.reviews else text
+
+    def notice_lines(self) -> list[str]:
+        """Return a sentence for each thing skipped or adjusted, naming the first ten ids."""
+        lines = []
+        for heading, notices in (("Skipped", self.skipped), ("Adjusted", self.adjusted)):
+            for notice in notices:
+                ids = ", ".join(notice.ids[:10]) + (", ..." if len(notice.ids) > 10 else "")
+                lines.append(f"{heading} {len(notice.ids)} {notice.what} ({ids}): {notice.why}.")
+        return lines
+
     def report(self) -> dict:
         """Return the counts as plain data, for the API and the command."""
         return {

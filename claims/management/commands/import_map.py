@@ -29,16 +29,11 @@ def _read(path: Path, *, keep_bom: bool = False) -> str:
 
 
 def _summary(result: ImportResult, slug: str) -> list[str]:
-    report = result.report()
     lines = [
         f"Imported {result.document.title!r} as document {result.document.pk} into {slug}: "
-        f"{report['paragraphs']} paragraphs, {report['tags']} tags "
-        f"({report['implicit']} implicit), {report['links']} links."
+        f"{result.counts_text()}.",
+        *result.notice_lines(),
     ]
-    for heading, notices in (("Skipped", result.skipped), ("Adjusted", result.adjusted)):
-        for notice in notices:
-            ids = ", ".join(notice.ids[:10]) + (", ..." if len(notice.ids) > 10 else "")
-            lines.append(f"{heading} {len(notice.ids)} {notice.what} ({ids}): {notice.why}.")
     if result.members_added:
         lines.append(f"Added as annotators of {slug}: {', '.join(result.members_added)}.")
     return lines
