@@ -120,6 +120,10 @@ def upload_read(
     if not title and format_name != "json":
         title = PurePath(file.name or "").stem
     options = ImportOptions(
-        text=text or None, title=title, mapping=mapping, relation_mapping=relation_mapping
+        # An empty text file is a source text, which the importer says is empty.
+        text=text if text or text_file is not None else None,
+        title=title,
+        mapping=mapping,
+        relation_mapping=relation_mapping,
     )
     return ReadUpload(format_name=format_name, source=source, options=options)

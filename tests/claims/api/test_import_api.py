@@ -847,6 +847,16 @@ def test_files_that_are_not_utf8_or_too_large(target, monkeypatch):
     )
 
 
+def test_an_empty_text_file_is_an_empty_source_text_not_a_missing_one(target):
+    _refused_files(
+        target,
+        {"text": ["The source text is empty."]},
+        format="aif",
+        file=aif_file(),
+        text_file=upload("", "t.txt"),
+    )
+
+
 def test_bad_aif_and_brat_files_are_refused_by_node_and_line(target):
     broken = aifdb()
     broken["edges"].append({"edgeID": "99", "fromID": "11", "toID": "nowhere"})
