@@ -1,1 +1,1 @@
-"""The claims pages, one module per area: projects (home, a project) and documents."""
+"""The claims pages, one module per area: projects (home, a project), imports and documents."""
