@@ -55,12 +55,13 @@ function enqueue(task) {
 // --- Choosing files ------------------------------------------------------------------------
 
 function field(id, label, control, help = null) {
+  if (help) control.setAttribute("aria-describedby", `${id}-help`);
   return el(
     "div",
     { className: "field" },
     el("label", { htmlFor: id }, label),
     control,
-    help && el("p", { className: "help muted" }, help),
+    help && el("p", { className: "help muted", id: `${id}-help` }, help),
   );
 }
 
@@ -279,6 +280,7 @@ function summary(outcomes) {
 }
 
 async function importAll(jobs) {
+  const choice = planned;
   busy = true;
   submit.disabled = true;
   const lines = jobs.map((job) => entryFor(job.file.name));
@@ -290,11 +292,13 @@ async function importAll(jobs) {
   for (const [i, job] of jobs.entries()) {
     outcomes.push(await enqueue(() => send(job, lines[i])));
   }
-  // Ready for the next files; the results stay.
-  form.reset();
-  chosen = [];
-  plan = { imports: [], texts: [] };
-  showPlan();
+  // Ready for the next files (unless some were chosen meanwhile); the results stay.
+  if (planned === choice) {
+    form.reset();
+    chosen = [];
+    plan = { imports: [], texts: [] };
+    showPlan();
+  }
   busy = false;
   submit.disabled = false;
   if (jobs.length > 1) announce(summary(outcomes));
