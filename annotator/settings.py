@@ -232,7 +232,8 @@ NUM_PROXIES = (
 # --- Request limits -------------------------------------------------------------------------
 
 # Request bodies other than uploaded files (JSON, form fields): larger ones answer 413, so
-# large imports go as a file (multipart/form-data, up to claims.api.imports.MAX_IMPORT_BYTES).
+# large imports go as a file (multipart/form-data, up to
+# claims.interchange.uploads.MAX_IMPORT_BYTES).
 # Django checks it on reading request.body, which DRF's JSON and form parsers do;
 # annotator.parsers checks it again on the stream, for servers that send no Content-Length.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_BODY_BYTES", str(5 * 1024 * 1024)))

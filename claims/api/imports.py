@@ -1,12 +1,12 @@
 """POST /api/projects/{id}/import/: a document with its tags and links from a file."""
 
 import io
-from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     extend_schema,
     inline_serializer,
 )
@@ -21,8 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import CURATING_ROLES
-from annotator.parsers import LimitedJSONParser, check_json_file
+from annotator.models import CURATING_ROLES, Project
+from annotator.parsers import LimitedJSONParser
 from annotator.permissions import acting_user
 from annotator.selectors import projects_for
 from annotator.services import require_role
@@ -31,11 +31,20 @@ from claims.interchange.exporters import (
 )
 from claims.interchange.importers import IMPORTERS
 from claims.interchange.importers.json_import import JsonImporter
-from claims.interchange.importers.source_text import ImportOptions
-from claims.interchange.importing import annotations_import, file_import
+from claims.interchange.importing import (
+    DuplicateDocument,
+    ImportResult,
+    annotations_import,
+    file_import,
+)
+from claims.interchange.uploads import upload_read
 
-#: The largest file (or text file) the import endpoint reads.
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+__all__ = ["ProjectImportView"]
+
+ALLOW_DUPLICATE_HELP = (
+    "Import the file even when the project already has a live document with the same title "
+    "and the same text; without it such a file is answered with 409."
+)
 
 
 class ImportNoticeSerializer(serializers.Serializer):
@@ -45,26 +54,6 @@ class ImportNoticeSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     why = serializers.CharField()
     ids = serializers.ListField(child=serializers.CharField(), help_text="The first ten.")
-
-
-def _uploaded_text(upload: UploadedFile, field: str, *, keep_bom: bool = False) -> str:
-    """Return an uploaded file as text, or raise a ValidationError naming the field.
-
-    A brat .txt keeps its byte order mark, since brat counts it in the offsets.
-    """
-    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {field: [f"This file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."]}
-        )
-    try:
-        text = upload.read().decode("utf-8" if keep_bom else "utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({field: [f"{upload.name} is not UTF-8 text."]}) from None
-    if "\x00" in text:  # PostgreSQL stores no NUL in text
-        at = text.index("\x00")
-        message = f"{upload.name} holds a NUL character (character {at}): not a text file."
-        raise ValidationError({field: [message]})
-    return text
 
 
 class FormatField(serializers.ChoiceField):
@@ -99,40 +88,26 @@ class ImportUploadSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
     mapping = serializers.CharField(required=False, allow_blank=True)
     relation_mapping = serializers.CharField(required=False, allow_blank=True)
+    allow_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text=ALLOW_DUPLICATE_HELP
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        format_name = attrs["format"]
-        text = attrs.get("text", "")
-        text_upload = attrs.get("text_file")
-        errors: dict[str, list[str]] = {}
-        if text and text_upload is not None:
-            errors["text"] = ["Give the source text once: as text or as text_file, not both."]
-        if format_name == "json":
-            for name in ("text", "mapping", "relation_mapping"):
-                if attrs.get(name, "").strip() or (name == "text" and text_upload is not None):
-                    errors[name] = [f"A json export carries its own {name.replace('_', ' ')}."]
-        elif format_name == "aif":
-            for name in ("mapping", "relation_mapping"):
-                if attrs.get(name):
-                    errors[name] = ["Mappings are for brat files; AIF says what each node is."]
-        if errors:
-            raise ValidationError(errors)
-        if text_upload is not None:
-            text = _uploaded_text(text_upload, "text_file", keep_bom=format_name == "brat")
-        upload: UploadedFile = attrs["file"]
-        source = _uploaded_text(upload, "file")
-        if format_name in {"json", "aif"}:
-            check_json_file(source, "file")
-        title = attrs.get("title", "")
-        if not title and format_name != "json":
-            title = Path(upload.name or "").stem
-        options = ImportOptions(
-            text=text or None,
-            title=title,
-            mapping=attrs.get("mapping", ""),
-            relation_mapping=attrs.get("relation_mapping", ""),
-        )
-        return {"format_name": format_name, "source": source, "options": options}
+        fields = {k: v for k, v in attrs.items() if k not in {"format", "allow_duplicate"}}
+        read = upload_read(format_name=attrs["format"], **fields)
+        return {"read": read, "allow_duplicate": attrs["allow_duplicate"]}
+
+
+class ImportQuerySerializer(serializers.Serializer):
+    """The query of an import whose body is a json export (the body is the file itself)."""
+
+    allow_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text=ALLOW_DUPLICATE_HELP
+    )
+
+
+def _page_url(document_id: int) -> str:
+    return reverse("document", args=[document_id])
 
 
 class ProjectImportView(APIView):
@@ -143,11 +118,18 @@ class ProjectImportView(APIView):
     - JSON body: a ``json`` export (``GET /api/documents/{id}/export/?format=json``), with its
       reviews. Authors are matched by username; people who are not members yet become
       annotators.
-    - multipart/form-data: ``format`` (json, aif or brat), ``file``, the source text as
-      ``text`` or ``text_file`` (aif: optional when an OVA file carries its text; brat: the
-      ``.txt``), ``title`` (default: the file's name), and for brat ``mapping`` (entity types
-      to kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
+    - multipart/form-data: ``format``, ``file``, ``title`` (default: the file's name; a json
+      export has its own). Articles without annotations: ``text`` (one paragraph a line),
+      ``markdown`` or ``html``. Files with annotations: ``json`` (our export), ``aif`` and
+      ``brat``, with the source text as ``text`` or ``text_file`` (aif: optional when an OVA
+      file carries its text; brat: the ``.txt``), and for brat ``mapping`` (entity types to
+      kinds, ``MajorClaim=claim,Premise=evidence``) and ``relation_mapping``. AIF and brat
       name no annotators: their tags and links are yours.
+
+    A file whose document the project already has (a live document with the same title and
+    the same paragraph texts) is answered with 409, naming that document, and nothing is
+    written; ``allow_duplicate`` (a form field, or ``?allow_duplicate=true`` with a JSON body)
+    imports it all the same.
 
     The report counts what was created, and lists what the file held that was skipped or
     adjusted on the way in, and why.
@@ -161,11 +143,20 @@ class ProjectImportView(APIView):
             "application/json": OpenApiTypes.OBJECT,
             "multipart/form-data": ImportUploadSerializer,
         },
+        parameters=[
+            OpenApiParameter(
+                "allow_duplicate",
+                OpenApiTypes.BOOL,
+                description=f"JSON body only (a form sends the field). {ALLOW_DUPLICATE_HELP}",
+            )
+        ],
         responses={
             201: inline_serializer(
                 "ImportResult",
                 {
                     "document": serializers.IntegerField(),
+                    "title": serializers.CharField(),
+                    "url": serializers.CharField(help_text="The new document's page."),
                     "report": inline_serializer(
                         "ImportReport",
                         {
@@ -180,30 +171,70 @@ class ProjectImportView(APIView):
                         },
                     ),
                 },
-            )
+            ),
+            409: inline_serializer(
+                "ImportDuplicate",
+                {
+                    "detail": serializers.CharField(),
+                    "existing": inline_serializer(
+                        "ImportDuplicateOf",
+                        {
+                            "document": serializers.IntegerField(),
+                            "title": serializers.CharField(),
+                            "url": serializers.CharField(help_text="The document's page."),
+                        },
+                    ),
+                },
+            ),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        project = get_object_or_404(projects_for(acting_user(request)), pk=pk)
+        user = acting_user(request)
+        project = get_object_or_404(projects_for(user), pk=pk)
         # Before reading the body, so a viewer hears about the role rather than the file.
-        require_role(acting_user(request), project, CURATING_ROLES)
+        require_role(user, project, CURATING_ROLES)
+        try:
+            result = self._import(request, project)
+        except DuplicateDocument as duplicate:
+            existing = duplicate.existing
+            body = {
+                "detail": str(duplicate),
+                "existing": {
+                    "document": existing.pk,
+                    "title": existing.title,
+                    "url": _page_url(existing.pk),
+                },
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {
+                "document": result.document.pk,
+                "title": result.document.title,
+                "url": _page_url(result.document.pk),
+                "report": result.report(),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _import(self, request: Request, project: Project) -> ImportResult:
         if request.content_type.startswith("multipart/form-data"):
             upload = ImportUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            checked = upload.validated_data
-            result = file_import(
+            read = upload.validated_data["read"]
+            return file_import(
                 actor=acting_user(request),
                 project=project,
-                format_name=checked["format_name"],
-                source=io.StringIO(checked["source"]),
-                options=checked["options"],
+                format_name=read.format_name,
+                source=io.StringIO(read.source),
+                options=read.options,
+                allow_duplicate=upload.validated_data["allow_duplicate"],
             )
-        else:
-            snapshot = JsonImporter().load_data(request.data)
-            result = annotations_import(
-                actor=acting_user(request), project=project, snapshot=snapshot
-            )
-        return Response(
-            {"document": result.document.pk, "report": result.report()},
-            status=status.HTTP_201_CREATED,
+        query = ImportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        snapshot = JsonImporter().load_data(request.data)
+        return annotations_import(
+            actor=acting_user(request),
+            project=project,
+            snapshot=snapshot,
+            allow_duplicate=query.validated_data["allow_duplicate"],
         )

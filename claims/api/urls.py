@@ -19,8 +19,8 @@ router.register("reviews", ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("documents/<int:pk>/export/", DocumentExportView.as_view(), name="document-export"),
-    path("projects/<int:pk>/import/", ProjectImportView.as_view(), name="project-import"),
-    path("projects/<int:pk>/export/", ProjectExportView.as_view(), name="project-export"),
+    path("projects/<int:pk>/import/", ProjectImportView.as_view(), name="project-import-api"),
+    path("projects/<int:pk>/export/", ProjectExportView.as_view(), name="project-export-api"),
     path(
         "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
     ),

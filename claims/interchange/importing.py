@@ -9,6 +9,9 @@ everything in one transaction, validating each row against the models' rules as 
 Nothing is written when any row is refused, and the error names the row (``tags[3].quote``,
 or the importer's own name for it, such as ``node 12``).
 
+A file whose document is already in the project (a live document with the same title and
+the same paragraph texts) is refused with ``DuplicateDocument`` unless the caller allows it.
+
 Implicit statements (no paragraph, ``quote`` is their text), undercuts (``target_link_id``:
 the link they attack, created before them) and linked-argument groups are recreated as they
 are. Times are kept as the file gives them; notes and comments are sanitised again, since a
@@ -26,7 +29,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from annotator.models import CURATING_ROLES, Document, Membership, Paragraph, Project, Role
-from annotator.services import document_create, require_role
+from annotator.services import Conflict, document_create, require_role
 from claims.interchange.importers import UnknownFormat, get_importer
 from claims.interchange.importers.source_text import (
     ImportNotes,
@@ -57,6 +60,23 @@ class ImportResult:
     members_added: tuple[str, ...]
     skipped: tuple[Notice, ...] = ()
     adjusted: tuple[Notice, ...] = ()
+
+    def counts_text(self) -> str:
+        """Return what was created, in words: "18 paragraphs, 5 tags (2 implicit), 3 links"."""
+        text = (
+            f"{self.paragraphs} paragraphs, {self.tags} tags ({self.implicit} implicit), "
+            f"{self.links} links"
+        )
+        return f"{text}, {self.reviews} reviews" if self.reviews else text
+
+    def notice_lines(self) -> list[str]:
+        """Return a sentence for each thing skipped or adjusted, naming the first ten ids."""
+        lines = []
+        for heading, notices in (("Skipped", self.skipped), ("Adjusted", self.adjusted)):
+            for notice in notices:
+                ids = ", ".join(notice.ids[:10]) + (", ..." if len(notice.ids) > 10 else "")
+                lines.append(f"{heading} {len(notice.ids)} {notice.what} ({ids}): {notice.why}.")
+        return lines
 
     def report(self) -> dict:
         """Return the counts as plain data, for the API and the command."""
@@ -105,6 +125,41 @@ def _validated(obj: models.Model, place: str) -> None:
         obj.full_clean()
     except ValidationError as exc:
         raise _prefixed(exc, place) from exc
+
+
+class DuplicateDocument(Conflict):
+    """The project already has a live document with this title and text (answered as 409)."""
+
+    def __init__(self, existing: Document) -> None:
+        self.existing = existing
+        super().__init__(
+            "A document with this title and text is already in this project "
+            f"(document {existing.pk})."
+        )
+
+
+#: How paragraphs are joined to compare two documents' texts.
+_PARAGRAPH_BREAK = "\n"
+
+
+def duplicate_of(*, project: Project, title: str, paragraphs: Sequence[str]) -> Document | None:
+    """Return a live document of the project with this title and these paragraph texts.
+
+    Two queries however many documents the project has: the documents with this title, then
+    their paragraphs.
+    """
+    candidates = {d.pk: d for d in Document.objects.filter(project=project, title=title)}
+    if not candidates:
+        return None
+    texts: dict[int, list[str]] = {pk: [] for pk in candidates}
+    rows = Paragraph.objects.filter(document_id__in=candidates).order_by("document_id", "position")
+    for document_id, text in rows.values_list("document_id", "text"):
+        texts[document_id].append(text)
+    wanted = _PARAGRAPH_BREAK.join(paragraphs)
+    return next(
+        (candidates[pk] for pk, found in texts.items() if _PARAGRAPH_BREAK.join(found) == wanted),
+        None,
+    )
 
 
 # --- Checks across rows -----------------------------------------------------------------------
@@ -347,13 +402,15 @@ def annotations_import(
     project: Project,
     snapshot: DocumentSnapshot,
     notes: ImportNotes | None = None,
+    allow_duplicate: bool = False,
 ) -> ImportResult:
     """Create a new document in ``project`` holding everything in ``snapshot``.
 
     Curators and owners may import (``actor=None`` is for management commands). Everyone the
     snapshot names must have an account; those who are not members become annotators.
     ``notes`` (from the importer) name the rows in errors and go into the report.
-    Nothing is written when any row is refused.
+    Nothing is written when any row is refused, nor (raising DuplicateDocument) when the
+    project already has this document, unless ``allow_duplicate``.
     """
     notes = notes or ImportNotes()
     if actor is not None:
@@ -367,13 +424,18 @@ def annotations_import(
     depths = _link_depths(snapshot.links, link_places, problems)
     problems.raise_if_any()
     users = _users_by_name(snapshot, notes)
+    texts = [p.text for p in sorted(snapshot.paragraphs, key=lambda p: p.position)]
+    if not allow_duplicate:
+        existing = duplicate_of(project=project, title=snapshot.title, paragraphs=texts)
+        if existing is not None:
+            raise DuplicateDocument(existing)
     members_added = _add_members(project, users.values())
     try:
         document = document_create(
             actor=actor,
             project=project,
             title=snapshot.title,
-            paragraphs=[p.text for p in sorted(snapshot.paragraphs, key=lambda p: p.position)],
+            paragraphs=texts,
             byline=snapshot.byline,
             caption=snapshot.caption,
             source_url=snapshot.source_url,
@@ -478,12 +540,14 @@ def file_import(
     format_name: str,
     source: TextIO,
     options: ImportOptions,
+    allow_duplicate: bool = False,
 ) -> ImportResult:
     """Read a file in any import format and create its document in ``project``.
 
     Curators and owners may import. AIF and brat name no annotators: their tags and links are
     attributed to ``options.author``, else to the actor, else (a command) to the project's
-    first owner.
+    first owner. A document the project already has is refused (DuplicateDocument) unless
+    ``allow_duplicate``.
     """
     if actor is not None:
         require_role(actor, project, CURATING_ROLES)
@@ -494,8 +558,20 @@ def file_import(
         format_name=format_name, source=source, options=replace(options, author=author)
     )
     return annotations_import(
-        actor=actor, project=project, snapshot=parsed.snapshot, notes=parsed.notes
+        actor=actor,
+        project=project,
+        snapshot=parsed.snapshot,
+        notes=parsed.notes,
+        allow_duplicate=allow_duplicate,
     )
 
 
-__all__ = ["ImportOptions", "ImportResult", "annotations_import", "file_import", "file_read"]
+__all__ = [
+    "DuplicateDocument",
+    "ImportOptions",
+    "ImportResult",
+    "annotations_import",
+    "duplicate_of",
+    "file_import",
+    "file_read",
+]

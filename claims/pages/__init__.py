@@ -1,1 +1,2 @@
-"""The claims pages, one module per area: projects (home, a project), exports and documents."""
+"""The claims pages, one module per area: projects (home, a project), imports, exports and
+documents."""

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from annotator.forms import ProjectNewForm
-from annotator.models import Project, Role
+from annotator.models import CURATING_ROLES, Project, Role
 from annotator.permissions import acting_user
 from annotator.selectors import (
     memberships_of,
@@ -73,6 +73,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "role": role,
             "is_owner": role == Role.OWNER,
+            "can_import": role in CURATING_ROLES,
             "documents": documents,
             "members": memberships_of(project),
         },

@@ -1,9 +1,10 @@
-// The one API client of the pages: nothing else in static/ calls fetch. It sends the CSRF token
-// from <meta name="csrf-token">, JSON bodies, and If-Match on every write to an item that
-// exists (edit, delete, restore, a decision), naming the version the page holds, so a write
-// never silently overwrites someone else's change. Errors come back as an ApiError whose
-// message is one plain sentence; a 412 comes back as a StaleError carrying the item as it is
-// now (read once, null when it is gone), which each page shows in one way.
+// The one API client of the pages: nothing else in static/ calls fetch or XMLHttpRequest. It
+// sends the CSRF token from <meta name="csrf-token">, JSON bodies, and If-Match on every write
+// to an item that exists (edit, delete, restore, a decision), naming the version the page
+// holds, so a write never silently overwrites someone else's change. Errors come back as an
+// ApiError whose message is one plain sentence; a 412 comes back as a StaleError carrying the
+// item as it is now (read once, null when it is gone), which each page shows in one way. File
+// uploads go through XMLHttpRequest, the one way to hear how far an upload has got.
 
 /** An answer other than 2xx, or no answer: `message` is a sentence a person can act on. */
 export class ApiError extends Error {
@@ -34,13 +35,15 @@ export function describeNetworkFailure(method = "GET") {
   return method === "GET" ? NOT_REACHED_READ : NOT_REACHED_WRITE;
 }
 
+function fieldErrorLines(body) {
+  return Object.entries(body).map(([field, messages]) => {
+    const text = Array.isArray(messages) ? messages.join(" ") : String(messages);
+    return field === "non_field_errors" ? text : `${field}: ${text}`;
+  });
+}
+
 function fieldErrors(body) {
-  return Object.entries(body)
-    .map(([field, messages]) => {
-      const text = Array.isArray(messages) ? messages.join(" ") : String(messages);
-      return field === "non_field_errors" ? text : `${field}: ${text}`;
-    })
-    .join(" ");
+  return fieldErrorLines(body).join(" ");
 }
 
 /** Turn an API error answer (its status and JSON body, or null) into one plain sentence. */
@@ -65,6 +68,18 @@ export function describeError(status, body) {
   if (json && Object.keys(json).length) return fieldErrors(json);
   if (status === 409) return "This clashes with the current state of the data; reload and try again.";
   return `The server answered ${status}.`;
+}
+
+/**
+ * The same as describeError, a line per problem: a 400 naming several fields or places (an
+ * imported file's "node 12", "line 3") gets one line for each.
+ */
+export function errorLines(status, body) {
+  const json = body !== null && typeof body === "object" && !Array.isArray(body) ? body : null;
+  if (status === 400 && json && typeof json.detail !== "string" && Object.keys(json).length) {
+    return fieldErrorLines(json);
+  }
+  return [describeError(status, body)];
 }
 
 /** The ETag of one version of an item, as the server writes it: "tag-12-v3". */
@@ -190,4 +205,37 @@ export async function restore(ref) {
 /** POST to an item's action (such as "decision"); answers what the server answers. */
 export async function act(ref, action, body) {
   return (await write("POST", ref, `${ref.url}${action}/`, body)).data;
+}
+
+/**
+ * POST a multipart form (a FormData holding files) and answer the JSON the server sends back.
+ * `onProgress(fraction)` hears how much of the body is sent (null when the browser cannot
+ * tell), `onSent()` that all of it is, and the server is at work. Errors as with every request.
+ */
+export function upload(url, form, { onProgress, onSent } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new globalThis.XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.upload.addEventListener("progress", (event) => {
+      onProgress?.(event.lengthComputable && event.total ? event.loaded / event.total : null);
+    });
+    xhr.upload.addEventListener("load", () => onSent?.());
+    xhr.addEventListener("load", () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new ApiError(describeError(xhr.status, data), xhr.status, data));
+    });
+    const unreached = () => reject(new ApiError(describeNetworkFailure("POST")));
+    xhr.addEventListener("error", unreached);
+    xhr.addEventListener("abort", unreached);
+    xhr.addEventListener("timeout", unreached);
+    xhr.send(form);
+  });
 }

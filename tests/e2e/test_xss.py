@@ -4,10 +4,11 @@ The payloads of tests/claims/api/test_xss.py fill every field a user writes (pro
 description, document title, byline, caption and source URL, paragraphs, implicit statements,
 tag and link notes, link groups, review and decision comments). The test opens the home page,
 the document page with each tag's details card (which puts the note and the review comments
-in as HTML), the review page with each tag's card and discussion, the agreement page and the
-map, and asserts after each step: no dialog opened, ``window.__xss`` is unset, no element
-carries a payload's ``xss`` id, no element has an event-handler attribute, no link or frame
-points at a script URL. A Content-Security-Policy violation fails the test too (conftest).
+in as HTML), the review page with each tag's card and discussion, the agreement page, the
+map and the project's import page, and asserts after each step: no dialog opened,
+``window.__xss`` is unset, no element carries a payload's ``xss`` id, no element has an
+event-handler attribute, no link or frame points at a script URL. A Content-Security-Policy
+violation fails the test too (conftest).
 """
 
 import pytest
@@ -93,7 +94,11 @@ def test_no_page_runs_a_payload(page: Page, transactional_db):
         page.wait_for_selector("#discussion li .discussion-comment")
         assert_clean(page, dialogs, f"review card of tag {tag_id}")
 
-    for url in [f"/documents/{document.pk}/agreement/", f"/documents/{document.pk}/map/"]:
+    for url in [
+        f"/documents/{document.pk}/agreement/",
+        f"/documents/{document.pk}/map/",
+        f"/projects/{document.project_id}/import/",
+    ]:
         page.goto(url)
         page.wait_for_load_state("load")
         assert_clean(page, dialogs, url)

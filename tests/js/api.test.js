@@ -9,6 +9,7 @@ import {
   create,
   describeError,
   describeNetworkFailure,
+  errorLines,
   etag,
   get,
   getAll,
@@ -17,6 +18,7 @@ import {
   restore,
   StaleError,
   update,
+  upload,
   versionOf,
 } from "../../static/annotator/api.js";
 
@@ -211,4 +213,98 @@ test("412 on an item that is gone carries no current item", async () => {
     assert.equal(error.currentVersion, 6);
     return true;
   });
+});
+
+// --- Uploads (XMLHttpRequest, for their progress) ----------------------------------------------
+
+/** A fake XMLHttpRequest that answers `status` and `body` once sent, after two progress events. */
+function fakeXhr(status, body, { fail = false } = {}) {
+  const sent = [];
+  class FakeXhr {
+    constructor() {
+      this.headers = {};
+      this.listeners = {};
+      this.upload = {
+        listeners: {},
+        addEventListener: (name, fn) => (this.upload.listeners[name] = fn),
+      };
+      sent.push(this);
+    }
+    open(method, url) {
+      Object.assign(this, { method, url });
+    }
+    setRequestHeader(name, value) {
+      this.headers[name] = value;
+    }
+    addEventListener(name, fn) {
+      this.listeners[name] = fn;
+    }
+    send(form) {
+      this.form = form;
+      queueMicrotask(() => {
+        this.upload.listeners.progress?.({ lengthComputable: true, loaded: 50, total: 200 });
+        this.upload.listeners.progress?.({ lengthComputable: false, loaded: 0, total: 0 });
+        this.upload.listeners.load?.();
+        if (fail) {
+          this.listeners.error?.();
+          return;
+        }
+        this.status = status;
+        this.responseText = typeof body === "string" ? body : JSON.stringify(body);
+        this.listeners.load?.();
+      });
+    }
+  }
+  globalThis.XMLHttpRequest = FakeXhr;
+  return sent;
+}
+
+test("upload posts the form with the CSRF token and reports its progress", async (t) => {
+  t.after(() => delete globalThis.XMLHttpRequest);
+  const sent = fakeXhr(201, { document: 7 });
+  const heard = [];
+  const form = { files: 1 };
+  const answer = await upload("/api/projects/1/import/", form, {
+    onProgress: (fraction) => heard.push(fraction),
+    onSent: () => heard.push("sent"),
+  });
+  assert.deepEqual(answer, { document: 7 });
+  assert.deepEqual(heard, [0.25, null, "sent"]);
+  const [xhr] = sent;
+  assert.equal(xhr.method, "POST");
+  assert.equal(xhr.url, "/api/projects/1/import/");
+  assert.equal(xhr.headers["X-CSRFToken"], "token-123");
+  assert.equal(xhr.headers.Accept, "application/json");
+  assert.equal(xhr.form, form);
+});
+
+test("an upload's error answer is an ApiError with its body; no answer reads as a sentence", async (t) => {
+  t.after(() => delete globalThis.XMLHttpRequest);
+  const duplicate = { detail: "Already here (document 3).", existing: { document: 3 } };
+  fakeXhr(409, duplicate);
+  await assert.rejects(upload("/u/", {}), (error) => {
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 409);
+    assert.equal(error.message, "Already here (document 3).");
+    assert.deepEqual(error.body, duplicate);
+    return true;
+  });
+  fakeXhr(500, "<html>oops</html>");
+  await assert.rejects(upload("/u/", {}), /The server ran into a problem \(error 500\)/);
+  fakeXhr(0, null, { fail: true });
+  await assert.rejects(upload("/u/", {}), (error) => {
+    assert.equal(error.status, 0);
+    assert.equal(error.message, describeNetworkFailure("POST"));
+    return true;
+  });
+});
+
+test("errorLines gives each place of a 400 its own line, anything else one sentence", () => {
+  assert.deepEqual(
+    errorLines(400, { "node 12": ["No text."], "edge 3": ["No such node.", "Twice."], non_field_errors: ["Bad."] }),
+    ["node 12: No text.", "edge 3: No such node. Twice.", "Bad."],
+  );
+  assert.deepEqual(errorLines(400, { detail: "Malformed." }), ["Malformed."]);
+  assert.deepEqual(errorLines(403, { detail: "Curators only." }), ["Not allowed: Curators only."]);
+  assert.deepEqual(errorLines(0, null), [describeError(0, null)]);
 });

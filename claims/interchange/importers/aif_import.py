@@ -123,6 +123,8 @@ class AifImporter:
 
     name: ClassVar[str] = "aif"
     media_type: ClassVar[str] = "application/json"
+    label: ClassVar[str] = "AIF argument map (AIFdb or OVA JSON) over its text"
+    extensions: ClassVar[tuple[str, ...]] = (".json", ".aif")
 
     def load(self, source: TextIO, options: ImportOptions | None = None) -> DocumentSnapshot:
         """Read the file into a snapshot (``read`` also gives what was skipped)."""

@@ -13,5 +13,9 @@ class Importer(Protocol):
 
     name: ClassVar[str]
     media_type: ClassVar[str]
+    #: What a person choosing the format reads (the import page's choices).
+    label: ClassVar[str]
+    #: The file name extensions it usually has (``.json``), lower case.
+    extensions: ClassVar[tuple[str, ...]]
 
     def load(self, source: TextIO) -> DocumentSnapshot: ...

@@ -213,6 +213,8 @@ class BratImporter:
 
     name: ClassVar[str] = "brat"
     media_type: ClassVar[str] = "text/plain"
+    label: ClassVar[str] = "brat standoff (.ann) over its .txt"
+    extensions: ClassVar[tuple[str, ...]] = (".ann",)
 
     def load(self, source: TextIO, options: ImportOptions | None = None) -> DocumentSnapshot:
         """Read the file into a snapshot (``read`` also gives what was skipped)."""

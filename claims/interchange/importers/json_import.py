@@ -192,6 +192,8 @@ class JsonImporter:
 
     name: ClassVar[str] = "json"
     media_type: ClassVar[str] = "application/json"
+    label: ClassVar[str] = "Claim annotator json export, with its tags, links and reviews"
+    extensions: ClassVar[tuple[str, ...]] = (".json",)
 
     def load(self, source: TextIO) -> DocumentSnapshot:
         """Parse a JSON file (text) into a snapshot."""

@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
 from claims.interchange.importers import get_importer
-from claims.interchange.importing import annotations_import, problem_lines
+from claims.interchange.importing import DuplicateDocument, annotations_import, problem_lines
+
+DUPLICATE_HINT = "--allow-duplicate imports it all the same."
 
 
 class Command(BaseCommand):
@@ -21,6 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, metavar="FILE")
         parser.add_argument("--project", required=True, metavar="SLUG", help="project slug")
+        parser.add_argument(
+            "--allow-duplicate",
+            action="store_true",
+            help="import even if the project has a document with the same title and text",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -38,7 +45,14 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         try:
-            result = annotations_import(actor=None, project=project, snapshot=snapshot)
+            result = annotations_import(
+                actor=None,
+                project=project,
+                snapshot=snapshot,
+                allow_duplicate=options["allow_duplicate"],
+            )
+        except DuplicateDocument as exc:
+            raise CommandError(f"{path} was not imported: {exc} {DUPLICATE_HINT}") from None
         except ValidationError as exc:
             raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         report = result.report()

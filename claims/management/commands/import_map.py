@@ -9,7 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.models import Project
 from claims.interchange.importers.source_text import ImportOptions
-from claims.interchange.importing import ImportResult, file_import, problem_lines
+from claims.interchange.importing import (
+    DuplicateDocument,
+    ImportResult,
+    file_import,
+    problem_lines,
+)
+from claims.management.commands.import_annotations import DUPLICATE_HINT
 
 
 def _read(path: Path, *, keep_bom: bool = False) -> str:
@@ -23,16 +29,11 @@ def _read(path: Path, *, keep_bom: bool = False) -> str:
 
 
 def _summary(result: ImportResult, slug: str) -> list[str]:
-    report = result.report()
     lines = [
         f"Imported {result.document.title!r} as document {result.document.pk} into {slug}: "
-        f"{report['paragraphs']} paragraphs, {report['tags']} tags "
-        f"({report['implicit']} implicit), {report['links']} links."
+        f"{result.counts_text()}.",
+        *result.notice_lines(),
     ]
-    for heading, notices in (("Skipped", result.skipped), ("Adjusted", result.adjusted)):
-        for notice in notices:
-            ids = ", ".join(notice.ids[:10]) + (", ..." if len(notice.ids) > 10 else "")
-            lines.append(f"{heading} {len(notice.ids)} {notice.what} ({ids}): {notice.why}.")
     if result.members_added:
         lines.append(f"Added as annotators of {slug}: {', '.join(result.members_added)}.")
     return lines
@@ -63,6 +64,11 @@ class Command(BaseCommand):
             "--relation-mapping", default="", help="brat relation types: Support=supports,..."
         )
         parser.add_argument("--author", default="", metavar="USERNAME")
+        parser.add_argument(
+            "--allow-duplicate",
+            action="store_true",
+            help="import even if the project has a document with the same title and text",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -86,7 +92,10 @@ class Command(BaseCommand):
                 format_name=options["format"],
                 source=StringIO(source),
                 options=import_options,
+                allow_duplicate=options["allow_duplicate"],
             )
+        except DuplicateDocument as exc:
+            raise CommandError(f"{path} was not imported: {exc} {DUPLICATE_HINT}") from None
         except ValidationError as exc:
             raise CommandError(f"{path} was not imported:\n{problem_lines(exc)}") from None
         self.stdout.write("\n".join(_summary(result, project.slug)))

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from annotator.models import Document, Membership, Project
-from claims.interchange.importing import annotations_import
+from claims.interchange.importing import annotations_import, duplicate_of
 from claims.models import HistoryEntry, Link, Review, Tag
 from claims.selectors import document_snapshot
 from claims.snapshot import LinkRow
@@ -779,14 +779,14 @@ def test_a_file_import_needs_a_format_and_a_file(target):
     _refused_files(
         target,
         {
-            "format": ["Say which format the file is in: json, aif, brat."],
+            "format": ["Say which format the file is in: json, aif, brat, text, markdown, html."],
             "file": ["Attach the file to import as the field file."],
         },
         title="x",
     )
     _refused_files(
         target,
-        {"format": ["Unknown format 'csv'; use one of: aif, brat, json."]},
+        {"format": ["Unknown format 'csv'; use one of: aif, brat, html, json, markdown, text."]},
         format="csv",
         file=aif_file(),
     )
@@ -837,13 +837,23 @@ def test_files_that_are_not_utf8_or_too_large(target, monkeypatch):
         file=aif_file(),
         text_file=upload(b"caf\xe9", "t.txt"),
     )
-    monkeypatch.setattr("claims.api.imports.MAX_IMPORT_BYTES", 1024 * 1024)
+    monkeypatch.setattr("claims.interchange.uploads.MAX_IMPORT_BYTES", 1024 * 1024)
     _refused_files(
         target,
         {"file": ["This file is larger than 1 MB."]},
         format="aif",
         file=upload(b" " * (1024 * 1024 + 1), "big.json"),
         text=AIF_TEXT,
+    )
+
+
+def test_an_empty_text_file_is_an_empty_source_text_not_a_missing_one(target):
+    _refused_files(
+        target,
+        {"text": ["The source text is empty."]},
+        format="aif",
+        file=aif_file(),
+        text_file=upload("", "t.txt"),
     )
 
 
@@ -914,6 +924,178 @@ def test_the_document_is_checked_like_any_other(target):
         "document.title": ["Ensure this value has at most 500 characters (it has 501)."]
     }
     assert counts() == before
+
+
+# --- Articles without annotations: text, Markdown, HTML --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("format_name", "name", "content", "paragraphs"),
+    [
+        (
+            "text",
+            "note.txt",
+            "First line.\n\n  Second\u00a0line. \n",
+            ["First line.", "  Second\u00a0line. "],
+        ),
+        ("markdown", "note.md", "# Heading\n\nSome *text*.\n", ["Heading", "Some text."]),
+        (
+            "html",
+            "note.html",
+            "<h1>Heading</h1><p>Some <b>text</b>.</p><script>x()</script>",
+            ["Heading", "Some text."],
+        ),
+    ],
+)
+def test_an_article_becomes_a_document_named_after_its_file(
+    target, format_name, name, content, paragraphs
+):
+    response = post_files(
+        target["client"], target["project"], format=format_name, file=upload(content, name)
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    document = Document.objects.get(pk=body["document"])
+    assert (body["url"], body["title"]) == (f"/documents/{document.pk}/", "note")
+    assert document.title == "note"
+    assert [p.text for p in document.paragraphs.order_by("position")] == paragraphs
+    assert body["report"] == {
+        "paragraphs": len(paragraphs),
+        "tags": 0,
+        "implicit": 0,
+        "links": 0,
+        "reviews": 0,
+        "members_added": [],
+        "skipped": [],
+        "adjusted": [],
+    }
+
+
+def test_bad_articles_are_refused_by_field(target):
+    _refused_files(
+        target,
+        {"file": ["The file is empty: there is nothing to import."]},
+        format="text",
+        file=upload("", "empty.txt"),
+    )
+    _refused_files(
+        target,
+        {"file": ["The file holds no paragraph of text (only markup or scripts)."]},
+        format="html",
+        file=upload("<script>alert(1)</script>", "page.html"),
+    )
+    _refused_files(
+        target,
+        {"file": ["latin1.txt is not UTF-8 text."]},
+        format="text",
+        file=upload(b"caf\xe9", "latin1.txt"),
+    )
+    _refused_files(
+        target,
+        {
+            "text_file": [
+                "The file is the document's text; a source text goes with an AIF or brat file."
+            ],
+            "mapping": ["Mappings are for brat files; this file holds no annotations."],
+        },
+        format="markdown",
+        file=upload("# Hi", "hi.md"),
+        text_file=upload("Hi", "hi.txt"),
+        mapping="A=claim",
+    )
+
+
+# --- The same document twice ------------------------------------------------------------------
+
+
+def test_a_file_already_imported_is_answered_409_and_imported_when_allowed(target):
+    def send(**extra):
+        return post_files(
+            target["client"],
+            target["project"],
+            format="aif",
+            file=aif_file(),
+            text=AIF_TEXT,
+            **extra,
+        )
+
+    first = send()
+    assert first.status_code == 201, first.content
+    existing = first.json()["document"]
+    before = counts()
+    again = send()
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "A document with this title and text is already in this project "
+        f"(document {existing}).",
+        "existing": {"document": existing, "title": "smoking", "url": f"/documents/{existing}/"},
+    }
+    assert counts() == before
+    assert send(allow_duplicate="false").status_code == 409
+    allowed = send(allow_duplicate="true")
+    assert allowed.status_code == 201, allowed.content
+    assert allowed.json()["document"] != existing
+    assert Document.objects.filter(project=target["project"], title="smoking").count() == 2
+
+
+def test_only_the_same_title_and_the_same_text_make_a_duplicate(target):
+    def send(content: str, name: str = "note.txt", **extra):
+        return post_files(
+            target["client"],
+            target["project"],
+            format="text",
+            file=upload(content, name),
+            **extra,
+        )
+
+    first = send("One.\nTwo.\n")
+    assert first.status_code == 201
+    assert send("One.\nTwo!\n").status_code == 201  # other text
+    assert send("One.\nTwo.\n", name="other.txt").status_code == 201  # other title
+    assert send("One.\n\nTwo.", title="note").status_code == 409  # same paragraphs
+    # A deleted document, or one in another project, is no duplicate.
+    Document.objects.filter(pk=first.json()["document"]).update(deleted_at="2026-01-01T00:00Z")
+    other = MembershipFactory(user=target["importer"], role="owner").project
+    post_files(target["client"], other, format="text", file=upload("A.\n", "a.txt"))
+    assert send("A.\n", name="a.txt").status_code == 201
+    assert send("A.\n", name="a.txt").status_code == 409
+
+
+def test_a_json_body_already_imported_is_409_unless_the_query_allows_it(source, target):
+    data = export_json(source["client"], source["document"].pk)
+    assert post_import(target["client"], target["project"], data).status_code == 201
+    again = post_import(target["client"], target["project"], data)
+    assert again.status_code == 409
+    assert again.json()["existing"]["title"] == "中印 cooperation 🤝"
+    url = f"/api/projects/{target['project'].pk}/import/?allow_duplicate=true"
+    assert target["client"].post(url, data, format="json").status_code == 201
+    bad = target["client"].post(url.replace("true", "perhaps"), data, format="json")
+    assert bad.status_code == 400
+    assert bad.json() == {"allow_duplicate": ["Must be a valid boolean."]}
+
+
+def test_the_duplicate_check_takes_two_queries_however_many_documents(
+    target, django_assert_num_queries
+):
+    project = target["project"]
+    for n in range(5):
+        post_files(target["client"], project, format="text", file=upload(f"{n}\n", "same.txt"))
+    with django_assert_num_queries(2):
+        found = duplicate_of(project=project, title="same", paragraphs=["3"])
+    assert found is not None
+    assert found.paragraphs.get().text == "3"
+    with django_assert_num_queries(1):
+        assert duplicate_of(project=project, title="other", paragraphs=["3"]) is None
+
+
+def test_the_schema_documents_the_flag_and_the_409(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/projects/{id}/import/"]["post"]
+    assert "allow_duplicate" in [p["name"] for p in operation["parameters"]]
+    form = operation["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][form.rsplit("/", 1)[-1]]["properties"]
+    assert fields["allow_duplicate"]["type"] == "boolean"
+    assert "409" in operation["responses"]
 
 
 # --- manage.py import_map --------------------------------------------------------------------
@@ -1004,3 +1186,32 @@ def test_import_map_needs_an_author_files_and_a_project(tmp_path):
     (tmp_path / "latin1.txt").write_bytes(b"caf\xe9")
     with pytest.raises(CommandError, match=r"latin1\.txt is not UTF-8 text"):
         call_command("import_map", *args[:5], "--text", str(tmp_path / "latin1.txt"))
+
+
+def test_the_commands_refuse_a_duplicate_unless_allowed(tmp_path, source):
+    project = source["document"].project
+    export = tmp_path / "export.json"
+    export.write_text(
+        json.dumps(export_json(source["client"], source["document"].pk)), encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("import_annotations", str(export), "--project", project.slug)
+    assert str(caught.value) == (
+        f"{export} was not imported: A document with this title and text is already in this "
+        f"project (document {source['document'].pk}). --allow-duplicate imports it all the same."
+    )
+    out = io.StringIO()
+    call_command(
+        "import_annotations", str(export), "--project", project.slug, "--allow-duplicate",
+        stdout=out,
+    )  # fmt: skip
+    assert out.getvalue().startswith("Imported ")
+    path, text = tmp_path / "smoking.json", tmp_path / "smoking.txt"
+    path.write_text(json.dumps(aifdb()), encoding="utf-8")
+    text.write_text(AIF_TEXT, encoding="utf-8")
+    args = [str(path), "--project", project.slug, "--format", "aif", "--text", str(text)]
+    call_command("import_map", *args, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already in this project"):
+        call_command("import_map", *args)
+    call_command("import_map", *args, "--allow-duplicate", stdout=io.StringIO())
+    assert Document.objects.filter(project=project, title="smoking").count() == 2

@@ -200,6 +200,24 @@ CASES = [
     Case(
         "document agreement", "get", lambda w, r: f"/api/documents/{w.document.pk}/agreement/", READ
     ),
+    # Progress: every member reads it; people who annotate set their own state.
+    Case(
+        "document progress", "get", lambda w, r: f"/api/documents/{w.document.pk}/progress/", READ
+    ),
+    Case(
+        "document state",
+        "post",
+        lambda w, r: f"/api/documents/{w.document.pk}/state/",
+        EDIT_OWN,
+        lambda w: {"state": "done"},
+    ),
+    Case(
+        "project blind first pass",
+        "patch",
+        lambda w, r: f"/api/projects/{w.project.pk}/",
+        OWNER_ONLY,
+        lambda w: {"blind": True},
+    ),
     # The argument map: every member reads it, in every view.
     Case("document map", "get", lambda w, r: f"/api/documents/{w.document.pk}/map/", READ),
     Case(
@@ -327,7 +345,8 @@ CASES = [
     Case(
         "project import",
         "post",
-        lambda w, r: f"/api/projects/{w.project.pk}/import/",
+        # The export of a document of this project: a duplicate, imported all the same.
+        lambda w, r: f"/api/projects/{w.project.pk}/import/?allow_duplicate=true",
         statuses(owner=201, curator=201, annotator=403, viewer=403, outsider=404, anonymous=401),
         lambda w: exported(w),
     ),

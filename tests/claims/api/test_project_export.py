@@ -103,7 +103,12 @@ def test_each_document_of_the_json_file_imports_on_its_own(project_docs, members
     owner = client_for(members["owner"])
     _, text = _export(owner, project, "json")
     second = json.loads(text)["documents"][1]
-    response = owner.post(f"/api/projects/{project.pk}/import/", second, format="json")
+    url = f"/api/projects/{project.pk}/import/"
+    # Into the same project it is that document again: imported only when allowed.
+    response = owner.post(url, second, format="json")
+    assert response.status_code == 409, response.content
+    assert response.json()["existing"]["document"] == project_docs[1].pk
+    response = owner.post(f"{url}?allow_duplicate=true", second, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["report"]["tags"] == 2
     assert response.json()["report"]["links"] == 1
