@@ -84,12 +84,15 @@ def test_two_annotators_with_known_measures(client_for, people, doc, two_reading
     assert pair["span_f1_exact"] == 0.5
     assert (pair["span_precision_exact"], pair["span_recall_exact"]) == (0.5, 0.5)
     assert pair["span_f1_overlap"] == 1.0
-    # The links' targets differ ([0, 4) and [0, 2)), so no link matches.
+    # The links' targets differ ([0, 4) and [0, 2)), so no link matches exactly; aligned by
+    # overlap, the two claims are one cluster and the links match.
     assert pair["link_f1"] == 0.0
+    assert pair["link_f1_aligned"] == 1.0
     # Nominal alpha by hand: 40 pairable values, D_o = 4/40, D_e = 2*(6*10 + 6*24 + 10*24)/1560.
     assert body["overall"]["krippendorff_alpha"] == pytest.approx(61 / 74)
     assert body["overall"]["span_f1_exact"] == 0.5
     assert body["overall"]["link_f1"] == 0.0
+    assert body["overall"]["link_f1_aligned"] == 1.0
 
     claims = body["by_kind"]["claim"]
     # Claim or not: yy 2, yn 2, nn 16; chance (4*2 + 16*18) / 400 = 0.74.
