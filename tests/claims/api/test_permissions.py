@@ -200,6 +200,12 @@ CASES = [
     Case(
         "document agreement", "get", lambda w, r: f"/api/documents/{w.document.pk}/agreement/", READ
     ),
+    Case(
+        "document disagreements",
+        "get",
+        lambda w, r: f"/api/documents/{w.document.pk}/disagreements/",
+        READ,
+    ),
     # The argument map: every member reads it, in every view.
     Case("document map", "get", lambda w, r: f"/api/documents/{w.document.pk}/map/", READ),
     Case(
