@@ -28,7 +28,7 @@ from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
 from claims.argmap.text import shorten
 from claims.kinds import all_kinds, plural_of
-from claims.models import TagStatus, parse_statuses, tag_page_url
+from claims.models import TagKind, TagStatus, parse_choices, parse_statuses, tag_page_url
 from claims.selectors import (
     argument_map,
     document_agreement,
@@ -147,8 +147,15 @@ def _cell(measures: dict[str, Any], key: str) -> dict[str, str]:
 def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Compare the annotators of a document: tables per pair and per kind, a chart, a reading."""
     document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
-    result = document_agreement(document, viewer=request.user)
-    pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1"]
+    try:
+        statuses = parse_statuses(request.GET.getlist("status"))
+        chosen_kinds = parse_choices(request.GET.getlist("kind"), TagKind.values, "kind")
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
+    result = document_agreement(
+        document, viewer=request.user, statuses=statuses, kinds=chosen_kinds
+    )
+    pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1", "link_f1_aligned"]
     pairs = [
         {"a": p["a"], "b": p["b"], "cells": [_cell(p, key) for key in pair_keys]}
         for p in result["pairs"]
@@ -186,6 +193,16 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": overall,
             "kind_rows": kinds,
             "link_f1": _cell(result["overall"], "link_f1"),
+            "link_f1_aligned": _cell(result["overall"], "link_f1_aligned"),
+            "statuses": [
+                {"value": s.value, "label": s.label, "checked": s.value in statuses}
+                for s in TagStatus
+            ],
+            "kinds": [
+                {"value": k.value, "label": plural_of(k.value), "checked": k.value in chosen_kinds}
+                for k in all_kinds()
+            ],
+            "filtered": bool(statuses or chosen_kinds),
             # render_chart escapes every name and figure it writes into the SVG.
             "chart": mark_safe(render_chart(result)),  # noqa: S308
         },
