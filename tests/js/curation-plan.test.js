@@ -1,0 +1,95 @@
+// The curation page's rules: which tag decisions each action writes, moving through the queue.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { counterText, keptTags, planPick, planRejectAll, planReset, step } from "../../static/annotator/curation/plan.js";
+
+const tag = (id, start, end, kind = "claim", decision = "") => ({ id, start, end, kind, decision, version: 1 });
+
+const span = {
+  type: "span",
+  annotators: {
+    alice: { tag: 1, kind: "claim", tags: [tag(1, 0, 15)] },
+    bob: { tag: 2, kind: "claim", tags: [tag(2, 0, 9), tag(3, 3, 5, "evidence")] },
+    carol: { tag: null, kind: null, tags: [] },
+  },
+  settled: false,
+};
+
+test("picking a version accepts it and rejects every other tag, with the reason", () => {
+  const plan = planPick(span, "bob");
+  assert.deepEqual(
+    plan.map((w) => [w.id, w.status]),
+    [
+      [1, "rejected"],
+      [2, "accepted"],
+      [3, "rejected"],
+    ],
+  );
+  assert.match(plan[0].comment, /bob's version kept \(tag 2\)/);
+  assert.equal(plan[0].version, 1);
+});
+
+test("someone with no tag has no version to pick", () => {
+  assert.equal(planPick(span, "carol"), null);
+});
+
+test("writes already made are not repeated", () => {
+  const decided = {
+    ...span,
+    annotators: { ...span.annotators, alice: { tag: 1, kind: "claim", tags: [tag(1, 0, 15, "claim", "rejected")] } },
+  };
+  assert.deepEqual(
+    planPick(decided, "bob").map((w) => w.id),
+    [2, 3],
+  );
+  assert.deepEqual(planReset(decided).map((w) => [w.id, w.status]), [[1, "pending"]]);
+});
+
+test("reject all rejects every tag of a span, and is no action for links", () => {
+  assert.deepEqual(
+    planRejectAll(span).map((w) => w.status),
+    ["rejected", "rejected", "rejected"],
+  );
+  assert.equal(planRejectAll({ type: "link" }), null);
+});
+
+const link = {
+  type: "link",
+  annotators: {
+    alice: { link: 9, relation: "supports", links: [{ id: 9, relation: "supports", source: 4, target: 1 }] },
+    bob: { link: null, relation: null, links: [] },
+  },
+  end_tags: {
+    alice: { source: [tag(4, 20, 30, "evidence")], target: [tag(1, 0, 15)] },
+    bob: { source: [tag(5, 20, 28, "evidence")], target: [tag(2, 0, 9), tag(6, 0, 3)] },
+  },
+};
+
+test("a link unit keeps the ends of the annotator's link, or their longest tags", () => {
+  assert.deepEqual(
+    keptTags(link, "alice").map((t) => t.id),
+    [4, 1],
+  );
+  assert.deepEqual(
+    keptTags(link, "bob").map((t) => t.id),
+    [5, 2],
+  );
+  const plan = planPick(link, "bob");
+  assert.deepEqual(
+    plan.filter((w) => w.status === "accepted").map((w) => w.id),
+    [5, 2],
+  );
+  assert.deepEqual(plan.filter((w) => w.status === "rejected").map((w) => w.id).sort(), [1, 4, 6]);
+});
+
+test("moving through the queue, and the counter", () => {
+  const items = [{ settled: false }, { settled: true }, { settled: false }];
+  assert.equal(step(items, 0, 1), 1);
+  assert.equal(step(items, 0, 1, true), 2);
+  assert.equal(step(items, 2, -1, true), 0);
+  assert.equal(step(items, 2, 1), 2);
+  assert.equal(counterText(items), "2 disagreements left");
+  assert.equal(counterText([{ settled: false }]), "1 disagreement left");
+  assert.equal(counterText([]), "0 disagreements left");
+});
