@@ -1,6 +1,7 @@
 """A document's pages: annotating, review, agreement and the argument map; the kinds stylesheet."""
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, ProgressState
+from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Paragraph, ProgressState
 from annotator.permissions import acting_user
 from annotator.selectors import (
     blinded_on,
@@ -22,7 +23,7 @@ from annotator.selectors import (
     state_of,
 )
 from annotator.services import progress_set
-from claims.agreement_chart import render_chart
+from claims.agreement_chart import render_chart, render_strip
 from claims.argmap.checks import check_map
 from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
@@ -36,6 +37,7 @@ from claims.selectors import (
     my_reviews,
     tag_authors,
 )
+from claims.selectors.disagreements import document_disagreements
 from claims.serializers import TagSerializer
 
 
@@ -155,6 +157,36 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
     result = document_agreement(
         document, viewer=request.user, statuses=statuses, kinds=chosen_kinds
     )
+    found = document_disagreements(document, viewer=request.user, kinds=chosen_kinds)["results"]
+    curate_url = reverse("curate", args=[document.pk])
+    can_curate = roles_of(request.user).get(document.project_id) in CURATING_ROLES
+    disagreements = [
+        {
+            "category": item["category"],
+            "what": (
+                f"“{item['quote']}”"
+                if item["type"] == "span"
+                else f"link from “{item['source_cluster']['quote']}” to "
+                f"“{item['target_cluster']['quote']}”"
+            ),
+            "href": f"{curate_url}#unit={quote(item['id'])}" if can_curate else "",
+        }
+        for item in found
+    ]
+    strips = []
+    for paragraph in Paragraph.objects.filter(document=document).order_by("position"):
+        segments = [
+            (item["start"], item["end"], item["category"])
+            for item in found
+            if item["type"] == "span" and item["position"] == paragraph.position
+        ]
+        if segments:
+            label = f"Paragraph {paragraph.position + 1}: {len(segments)} disagreement" + (
+                "" if len(segments) == 1 else "s"
+            )
+            # render_strip escapes every text it writes into the SVG.
+            strip = mark_safe(render_strip(len(paragraph.text), segments, label))  # noqa: S308
+            strips.append({"label": label, "svg": strip})
     pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1", "link_f1_aligned"]
     pairs = [
         {"a": p["a"], "b": p["b"], "cells": [_cell(p, key) for key in pair_keys]}
@@ -203,6 +235,9 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
                 for k in all_kinds()
             ],
             "filtered": bool(statuses or chosen_kinds),
+            "disagreements": disagreements,
+            "strips": strips,
+            "curate_url": curate_url if can_curate else "",
             # render_chart escapes every name and figure it writes into the SVG.
             "chart": mark_safe(render_chart(result)),  # noqa: S308
         },

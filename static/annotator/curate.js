@@ -275,9 +275,19 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+/** The unit a link from the agreement page names (#unit=<id>), or -1. */
+function linkedUnit() {
+  const match = /^#unit=(.+)$/.exec(globalThis.location.hash);
+  if (!match) return -1;
+  const id = decodeURIComponent(match[1]);
+  return state.items.findIndex((item) => item.id === id);
+}
+
 load()
   .then(() => {
-    focus(step(state.items, -1, 1, true), false);
+    const linked = linkedUnit();
+    if (linked >= 0) focus(linked);
+    else focus(step(state.items, -1, 1, true), false);
     document.body.dataset.ready = "true";
   })
   .catch((error) => {

@@ -188,3 +188,21 @@ def test_agreement_page_shows_aligned_link_f1_and_filters(document, members, par
     assert 'name="kind" value="evidence" checked' in html
     response = client.get(f"/documents/{document.pk}/agreement/?status=gone")
     assert response.status_code == 400
+
+
+def test_agreement_page_lists_disagreements_with_strips_and_curation_links(
+    document, members, paragraph
+):
+    TagFactory(paragraph=paragraph, author=members["annotator"], start=0, end=11)
+    TagFactory(paragraph=paragraph, author=members["owner"], start=0, end=11, kind="opinion")
+    TagFactory(paragraph=paragraph, author=members["owner"], start=15, end=23, kind="evidence")
+    url = f"/documents/{document.pk}/agreement/"
+    html = signed_in(members["curator"]).get(url).content.decode()
+    assert "2 open disagreements" in html
+    assert 'class="agreement-strip"' in html
+    assert "Paragraph 1: 2 disagreements" in html
+    assert f'href="/documents/{document.pk}/curate/#unit=p0%3A0-11"' in html
+    # Viewers read the list but get no link into a page they may not open.
+    html = signed_in(members["viewer"]).get(url).content.decode()
+    assert "kind-differs" in html
+    assert "/curate/" not in html
