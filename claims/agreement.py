@@ -173,16 +173,27 @@ def _overlap_matches(spans_a: Iterable[_Key], spans_b: Iterable[_Key]) -> int:
         group_b = groups_b.get(group)
         if not group_b:
             continue
-        candidates = []
-        for i, (_, start_a, end_a, _) in enumerate(group_a):
-            for j, (_, start_b, end_b, _) in enumerate(group_b):
-                overlap = min(end_a, end_b) - max(start_a, start_b)
-                if overlap > 0:
-                    candidates.append((-overlap, start_a, end_a, start_b, end_b, i, j))
-        candidates.sort()
+        # Every intersecting pair at once: overlap[i, j] = min(ends) - max(starts).
+        starts_a = np.array([key[1] for key in group_a], dtype=np.int64)
+        ends_a = np.array([key[2] for key in group_a], dtype=np.int64)
+        starts_b = np.array([key[1] for key in group_b], dtype=np.int64)
+        ends_b = np.array([key[2] for key in group_b], dtype=np.int64)
+        overlap = np.minimum.outer(ends_a, ends_b) - np.maximum.outer(starts_a, starts_b)
+        rows, cols = np.nonzero(overlap > 0)
+        # Largest overlap first, ties by position (a's start and end, then b's): np.lexsort
+        # sorts by its last key first.
+        order = np.lexsort(
+            (
+                ends_b[cols],
+                starts_b[cols],
+                ends_a[rows],
+                starts_a[rows],
+                -overlap[rows, cols],
+            )
+        )
         used_a: set[int] = set()
         used_b: set[int] = set()
-        for *_, i, j in candidates:
+        for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
             if i not in used_a and j not in used_b:
                 used_a.add(i)
                 used_b.add(j)

@@ -19,7 +19,9 @@ class DocumentDisagreementsView(APIView):
     """The units where the annotators of a document disagree, in reading order (any member).
 
     A span item is a cluster of overlapping tags (see claims/alignment.py for the rule) with
-    each annotator's version; a link item is every annotator's links between two clusters.
+    each annotator's version; a link item is every annotator's links between two clusters
+    (each cluster with the ids of its tags). ``tags`` describes each tag the items name once:
+    annotator, offsets, kind, decision and version (for If-Match on a decision).
     Units a curator has settled leave the list unless ``settled=true``. In a blind project an
     annotator compares only what the blind first pass lets them see; curators see everyone's.
     """

@@ -9,8 +9,10 @@ this module reads the rows and says which units are still open:
   survive (both end tags not rejected) agree among the annotators who still have a tag at
   both ends (the same relations, or none for all of them).
 
-The result is plain JSON-ready data, in reading order (a link unit after the later of its two
-clusters).
+The result is plain JSON-ready data: ``annotators``; ``results`` in reading order (a link
+unit after the later of its two clusters), which name tags by id; and ``tags``, each tag the
+results name described once (annotator, start, end, kind, decision, version), so that a unit
+joining two busy passages does not repeat them.
 """
 
 from collections import defaultdict
@@ -78,6 +80,7 @@ def _cluster_ref(cluster: Cluster[TagRow], paragraphs: dict[int, Paragraph]) -> 
 def _tag_entry(tag: TagRow) -> dict[str, Any]:
     return {
         "id": tag.id,
+        "annotator": tag.annotator,
         "start": tag.start,
         "end": tag.end,
         "kind": tag.kind,
@@ -166,10 +169,24 @@ def document_disagreements(
         ),
     )
 
+    wanted_kinds = set(kinds)
+
+    def wanted(category: str, is_settled: bool, kinds_here: set[str], names: set[str]) -> bool:
+        return (
+            (settled or not is_settled)
+            and (not categories or category in categories)
+            and (not wanted_kinds or bool(kinds_here & wanted_kinds))
+            and (not annotator or annotator in names)
+        )
+
     items: list[tuple[tuple, dict[str, Any]]] = []
+    shown: set[int] = set()  # the tags the items name, described once under "tags"
     for cluster in found:
         category = span_category(cluster, annotators)
-        if category == AGREED:
+        is_settled = all(t.decision for t in cluster.members)
+        if category == AGREED or not wanted(
+            category, is_settled, cluster.kinds(), cluster.annotators()
+        ):
             continue
         by_annotator: dict[str, list[TagRow]] = defaultdict(list)
         for tag in cluster.members:
@@ -181,15 +198,15 @@ def document_disagreements(
             entries[name] = {
                 "tag": main.id if main else None,
                 "kind": main.kind if main else None,
-                "tags": [_tag_entry(t) for t in own or ()],
+                "tags": [t.id for t in own or ()],
             }
-        ref = _cluster_ref(cluster, paragraphs)
+        shown.update(t.id for t in cluster.members)
         item = {
             "type": "span",
-            **ref,
+            **_cluster_ref(cluster, paragraphs),
             "annotators": entries,
             "category": category,
-            "settled": all(t.decision for t in cluster.members),
+            "settled": is_settled,
         }
         items.append(((*cluster.key, 0), item))
 
@@ -198,9 +215,12 @@ def document_disagreements(
         if category == AGREED:
             continue
         source, target = found[unit.source], found[unit.target]
+        is_settled = _link_settled(unit, source, target)
         by_name: dict[str, list[LinkRow]] = defaultdict(list)
         for name, _, link in unit.links:
             by_name[name].append(link)
+        if not wanted(category, is_settled, source.kinds() | target.kinds(), set(by_name)):
+            continue
         link_entries: dict[str, dict[str, Any]] = {}
         for name in annotators:
             own_links = by_name.get(name, [])
@@ -217,8 +237,9 @@ def document_disagreements(
                     for link in own_links
                 ],
             }
-        source_ref = _cluster_ref(source, paragraphs)
-        target_ref = _cluster_ref(target, paragraphs)
+        source_ref = _cluster_ref(source, paragraphs) | {"tags": [t.id for t in source.members]}
+        target_ref = _cluster_ref(target, paragraphs) | {"tags": [t.id for t in target.members]}
+        shown.update(t.id for t in (*source.members, *target.members))
         item = {
             "type": "link",
             "id": f"{source_ref['id']}>{target_ref['id']}",
@@ -226,37 +247,12 @@ def document_disagreements(
             "target_cluster": target_ref,
             "annotators": link_entries,
             "category": category,
-            "settled": _link_settled(unit, source, target),
-            # Every tag at both ends, so that a curator can pick one annotator's version.
-            "end_tags": {
-                name: {
-                    "source": [_tag_entry(t) for t in source.members if t.annotator == name],
-                    "target": [_tag_entry(t) for t in target.members if t.annotator == name],
-                }
-                for name in annotators
-            },
+            "settled": is_settled,
         }
         later = max(source.key, target.key)
         items.append(((*later, 1, *min(source.key, target.key)), item))
 
     items.sort(key=lambda pair: pair[0])
-    wanted_kinds = set(kinds)
-    results = []
-    for _, item in items:
-        if not settled and item["settled"]:
-            continue
-        if categories and item["category"] not in categories:
-            continue
-        if item["type"] == "span":
-            kinds_here = {t["kind"] for e in item["annotators"].values() for t in e["tags"]}
-            names_here = {n for n, e in item["annotators"].items() if e["tags"]}
-        else:
-            ends = item["end_tags"].values()
-            kinds_here = {t["kind"] for e in ends for side in e.values() for t in side}
-            names_here = {n for n, e in item["annotators"].items() if e["links"]}
-        if wanted_kinds and not kinds_here & wanted_kinds:
-            continue
-        if annotator and annotator not in names_here:
-            continue
-        results.append(item)
-    return {"annotators": annotators, "results": results}
+    results = [item for _, item in items]
+    described = {str(pk): _tag_entry(tags[pk]) for pk in sorted(shown)}
+    return {"annotators": annotators, "tags": described, "results": results}

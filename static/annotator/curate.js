@@ -27,7 +27,9 @@ const els = {
   announce: $("announce"),
 };
 
-const state = { items: [], annotators: [], current: 0, busy: false };
+const state = { items: [], annotators: [], tags: {}, current: 0, busy: false };
+
+const tagsByIds = (ids) => ids.map((id) => state.tags[id]).filter(Boolean);
 
 function showError(message) {
   els.error.textContent = message;
@@ -77,11 +79,11 @@ function decisionWord(tags) {
 function spanLanes(item) {
   const lanes = el("ol", { className: "lanes" });
   const versions = state.annotators.map((name) => {
-    const tags = item.annotators[name]?.tags ?? [];
+    const tags = tagsByIds(item.annotators[name]?.tags ?? []);
     return tags.map((t) => `${t.kind}:${t.start}-${t.end}`).join(" ");
   });
   state.annotators.forEach((name, i) => {
-    const tags = item.annotators[name]?.tags ?? [];
+    const tags = tagsByIds(item.annotators[name]?.tags ?? []);
     const differs = versions.some((v) => v !== versions[i]);
     const kept = tags.some((t) => t.decision === "accepted");
     const lane = el("li", {
@@ -111,8 +113,10 @@ function linkLanes(item) {
   );
   state.annotators.forEach((name, i) => {
     const links = item.annotators[name]?.links ?? [];
-    const ends = item.end_tags[name] ?? { source: [], target: [] };
-    const kept = [...ends.source, ...ends.target].some((t) => t.decision === "accepted");
+    const ends = tagsByIds([...item.source_cluster.tags, ...item.target_cluster.tags]).filter(
+      (t) => t.annotator === name,
+    );
+    const kept = ends.some((t) => t.decision === "accepted");
     const lane = el("li", {
       className: `lane${versions.some((v) => v !== versions[i]) ? " differs" : ""}${kept ? " kept" : ""}`,
       "data-annotator": name,
@@ -120,7 +124,7 @@ function linkLanes(item) {
     lane.append(el("span", { className: "who", text: `${i + 1} ${name}` }));
     const words = links.length ? links.map((l) => l.relation).join(", ") : "no link";
     lane.append(el("span", { className: "version", text: words }));
-    lane.append(el("span", { className: "decision muted", text: decisionWord([...ends.source, ...ends.target]) }));
+    lane.append(el("span", { className: "decision muted", text: ends.length ? decisionWord(ends) : "no tag at one end" }));
     lanes.append(lane);
   });
   return lanes;
@@ -135,17 +139,17 @@ function actionButtons(item, index) {
       "data-annotator": name,
       text: `${i + 1} Keep ${name}'s`,
     });
-    if (!keptTags(item, name)) button.disabled = true;
-    button.addEventListener("click", () => run(index, planPick(item, name), `Kept ${name}'s version.`));
+    if (!keptTags(item, name, state.tags)) button.disabled = true;
+    button.addEventListener("click", () => run(index, planPick(item, name, state.tags), `Kept ${name}'s version.`));
     box.append(button);
   });
   if (item.type === "span") {
     const reject = el("button", { type: "button", "data-action": "reject", text: "r Reject all" });
-    reject.addEventListener("click", () => run(index, planRejectAll(item), "Rejected every version."));
+    reject.addEventListener("click", () => run(index, planRejectAll(item, state.tags), "Rejected every version."));
     box.append(reject);
   }
   const reset = el("button", { type: "button", "data-action": "reset", text: "u Undo decisions" });
-  reset.addEventListener("click", () => run(index, planReset(item), "Decisions withdrawn."));
+  reset.addEventListener("click", () => run(index, planReset(item, state.tags), "Decisions withdrawn."));
   box.append(reset);
   return box;
 }
@@ -213,6 +217,7 @@ function focus(index, scroll = true) {
 async function load() {
   const body = await get(`${config.api.disagreements}?settled=true`);
   state.annotators = body.annotators;
+  state.tags = body.tags;
   state.items = body.results;
   render();
   focus(state.current, false);
@@ -265,13 +270,13 @@ document.addEventListener("keydown", (event) => {
     const name = state.annotators[Number(key) - 1];
     if (!name) return;
     event.preventDefault();
-    run(state.current, planPick(item, name), `Kept ${name}'s version.`);
+    run(state.current, planPick(item, name, state.tags), `Kept ${name}'s version.`);
   } else if (key === "r") {
     event.preventDefault();
-    run(state.current, planRejectAll(item), "Rejected every version.");
+    run(state.current, planRejectAll(item, state.tags), "Rejected every version.");
   } else if (key === "u") {
     event.preventDefault();
-    run(state.current, planReset(item), "Decisions withdrawn.");
+    run(state.current, planReset(item, state.tags), "Decisions withdrawn.");
   }
 });
 

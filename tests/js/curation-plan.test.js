@@ -2,22 +2,48 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { counterText, keptTags, planPick, planRejectAll, planReset, step } from "../../static/annotator/curation/plan.js";
+import {
+  counterText,
+  keptTags,
+  planPick,
+  planRejectAll,
+  planReset,
+  step,
+} from "../../static/annotator/curation/plan.js";
 
-const tag = (id, start, end, kind = "claim", decision = "") => ({ id, start, end, kind, decision, version: 1 });
+const tag = (id, annotator, start, end, kind = "claim", decision = "") => ({
+  id,
+  annotator,
+  start,
+  end,
+  kind,
+  decision,
+  version: 1,
+});
+
+const TAGS = Object.fromEntries(
+  [
+    tag(1, "alice", 0, 15),
+    tag(2, "bob", 0, 9),
+    tag(3, "bob", 3, 5, "evidence"),
+    tag(4, "alice", 20, 30, "evidence"),
+    tag(5, "bob", 20, 28, "evidence"),
+    tag(6, "bob", 0, 3),
+  ].map((t) => [t.id, t]),
+);
 
 const span = {
   type: "span",
   annotators: {
-    alice: { tag: 1, kind: "claim", tags: [tag(1, 0, 15)] },
-    bob: { tag: 2, kind: "claim", tags: [tag(2, 0, 9), tag(3, 3, 5, "evidence")] },
+    alice: { tag: 1, kind: "claim", tags: [1] },
+    bob: { tag: 2, kind: "claim", tags: [2, 3] },
     carol: { tag: null, kind: null, tags: [] },
   },
   settled: false,
 };
 
 test("picking a version accepts it and rejects every other tag, with the reason", () => {
-  const plan = planPick(span, "bob");
+  const plan = planPick(span, "bob", TAGS);
   assert.deepEqual(
     plan.map((w) => [w.id, w.status]),
     [
@@ -31,27 +57,27 @@ test("picking a version accepts it and rejects every other tag, with the reason"
 });
 
 test("someone with no tag has no version to pick", () => {
-  assert.equal(planPick(span, "carol"), null);
+  assert.equal(planPick(span, "carol", TAGS), null);
 });
 
 test("writes already made are not repeated", () => {
-  const decided = {
-    ...span,
-    annotators: { ...span.annotators, alice: { tag: 1, kind: "claim", tags: [tag(1, 0, 15, "claim", "rejected")] } },
-  };
+  const decided = { ...TAGS, 1: { ...TAGS[1], decision: "rejected" } };
   assert.deepEqual(
-    planPick(decided, "bob").map((w) => w.id),
+    planPick(span, "bob", decided).map((w) => w.id),
     [2, 3],
   );
-  assert.deepEqual(planReset(decided).map((w) => [w.id, w.status]), [[1, "pending"]]);
+  assert.deepEqual(
+    planReset(span, decided).map((w) => [w.id, w.status]),
+    [[1, "pending"]],
+  );
 });
 
 test("reject all rejects every tag of a span, and is no action for links", () => {
   assert.deepEqual(
-    planRejectAll(span).map((w) => w.status),
+    planRejectAll(span, TAGS).map((w) => w.status),
     ["rejected", "rejected", "rejected"],
   );
-  assert.equal(planRejectAll({ type: "link" }), null);
+  assert.equal(planRejectAll({ type: "link" }, TAGS), null);
 });
 
 const link = {
@@ -59,28 +85,34 @@ const link = {
   annotators: {
     alice: { link: 9, relation: "supports", links: [{ id: 9, relation: "supports", source: 4, target: 1 }] },
     bob: { link: null, relation: null, links: [] },
+    carol: { link: null, relation: null, links: [] },
   },
-  end_tags: {
-    alice: { source: [tag(4, 20, 30, "evidence")], target: [tag(1, 0, 15)] },
-    bob: { source: [tag(5, 20, 28, "evidence")], target: [tag(2, 0, 9), tag(6, 0, 3)] },
-  },
+  source_cluster: { tags: [4, 5] },
+  target_cluster: { tags: [1, 2, 6] },
 };
 
 test("a link unit keeps the ends of the annotator's link, or their longest tags", () => {
   assert.deepEqual(
-    keptTags(link, "alice").map((t) => t.id),
+    keptTags(link, "alice", TAGS).map((t) => t.id),
     [4, 1],
   );
   assert.deepEqual(
-    keptTags(link, "bob").map((t) => t.id),
+    keptTags(link, "bob", TAGS).map((t) => t.id),
     [5, 2],
   );
-  const plan = planPick(link, "bob");
+  assert.equal(keptTags(link, "carol", TAGS), null);
+  const plan = planPick(link, "bob", TAGS);
   assert.deepEqual(
     plan.filter((w) => w.status === "accepted").map((w) => w.id),
     [5, 2],
   );
-  assert.deepEqual(plan.filter((w) => w.status === "rejected").map((w) => w.id).sort(), [1, 4, 6]);
+  assert.deepEqual(
+    plan
+      .filter((w) => w.status === "rejected")
+      .map((w) => w.id)
+      .sort(),
+    [1, 4, 6],
+  );
 });
 
 test("moving through the queue, and the counter", () => {

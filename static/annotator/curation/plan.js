@@ -2,19 +2,16 @@
 // takes them (POST /api/tags/{id}/decision/ with the version the page holds). Pure, so that the
 // rules are tested without a browser.
 
-/** Every tag of a disagreement: a span's tags, or the tags at both ends of a link unit. */
-export function tagsOf(item) {
-  const seen = new Map();
-  if (item.type === "span") {
-    for (const entry of Object.values(item.annotators)) {
-      for (const tag of entry.tags) seen.set(tag.id, tag);
-    }
-  } else {
-    for (const ends of Object.values(item.end_tags)) {
-      for (const tag of [...ends.source, ...ends.target]) seen.set(tag.id, tag);
-    }
-  }
-  return [...seen.values()];
+/**
+ * Every tag of a disagreement, from `tags` (the response's id -> tag): a span's tags, or the
+ * tags of both passages a link unit joins.
+ */
+export function tagsOf(item, tags) {
+  const ids =
+    item.type === "span"
+      ? Object.values(item.annotators).flatMap((entry) => entry.tags)
+      : [...item.source_cluster.tags, ...item.target_cluster.tags];
+  return [...new Set(ids)].map((id) => tags[id]).filter(Boolean);
 }
 
 /** The longest tag, then the first: the one that stands for an annotator's version. */
@@ -23,20 +20,19 @@ function main(tags) {
 }
 
 /** The tags kept when `name`'s version is picked, or null when they have none to keep. */
-export function keptTags(item, name) {
+export function keptTags(item, name, tags) {
   if (item.type === "span") {
     const entry = item.annotators[name];
     if (!entry || entry.tags.length === 0) return null;
-    return [entry.tags.find((t) => t.id === entry.tag) ?? main(entry.tags)];
+    return [tags[entry.tag] ?? main(entry.tags.map((id) => tags[id]))];
   }
-  const ends = item.end_tags[name];
-  if (!ends || ends.source.length === 0 || ends.target.length === 0) return null;
+  const own = (cluster) => cluster.tags.map((id) => tags[id]).filter((t) => t?.annotator === name);
+  const source = own(item.source_cluster);
+  const target = own(item.target_cluster);
+  if (source.length === 0 || target.length === 0) return null;
   const link = item.annotators[name]?.links?.[0];
-  const byId = new Map([...ends.source, ...ends.target].map((t) => [t.id, t]));
-  if (link && byId.has(link.source) && byId.has(link.target)) {
-    return [byId.get(link.source), byId.get(link.target)];
-  }
-  return [main(ends.source), main(ends.target)];
+  if (link && tags[link.source] && tags[link.target]) return [tags[link.source], tags[link.target]];
+  return [main(source), main(target)];
 }
 
 function writes(pairs) {
@@ -46,25 +42,25 @@ function writes(pairs) {
 }
 
 /** Keep `name`'s version: their tag(s) accepted, every other tag of the unit rejected. */
-export function planPick(item, name) {
-  const kept = keptTags(item, name);
+export function planPick(item, name, tags) {
+  const kept = keptTags(item, name, tags);
   if (!kept) return null;
   const keptIds = new Set(kept.map((t) => t.id));
   const reason = `Curation: ${name}'s version kept (tag ${kept.map((t) => t.id).join(" and ")}).`;
   return writes(
-    tagsOf(item).map((tag) => (keptIds.has(tag.id) ? [tag, "accepted", reason] : [tag, "rejected", reason])),
+    tagsOf(item, tags).map((tag) => (keptIds.has(tag.id) ? [tag, "accepted", reason] : [tag, "rejected", reason])),
   );
 }
 
 /** Reject every version of a span disagreement (links have no such action: null). */
-export function planRejectAll(item) {
+export function planRejectAll(item, tags) {
   if (item.type !== "span") return null;
-  return writes(tagsOf(item).map((tag) => [tag, "rejected", "Curation: every version rejected."]));
+  return writes(tagsOf(item, tags).map((tag) => [tag, "rejected", "Curation: every version rejected."]));
 }
 
 /** Withdraw every decision on the unit's tags, so it is open again. */
-export function planReset(item) {
-  return writes(tagsOf(item).map((tag) => [tag, "pending", "Curation: decision withdrawn."]));
+export function planReset(item, tags) {
+  return writes(tagsOf(item, tags).map((tag) => [tag, "pending", "Curation: decision withdrawn."]));
 }
 
 /** The index of the next (step 1) or previous (step -1) item from `from`, optionally open only. */

@@ -111,6 +111,26 @@ def test_units_in_reading_order_with_each_annotators_version(client_for, doc, pe
     assert relation["annotators"]["alice"]["relation"] == "attacks"
     assert relation["annotators"]["bob"]["relation"] == "supports"
     assert not any(r["settled"] for r in body["results"])
+    # Each tag the items name is described once, under "tags".
+    named = {
+        pk
+        for r in body["results"]
+        for pk in (
+            [t for e in r["annotators"].values() for t in e["tags"]]
+            if r["type"] == "span"
+            else r["source_cluster"]["tags"] + r["target_cluster"]["tags"]
+        )
+    }
+    assert set(body["tags"]) == {str(pk) for pk in named}
+    assert body["tags"][str(readings["b_claim"].pk)] == {
+        "id": readings["b_claim"].pk,
+        "annotator": "bob",
+        "start": 0,
+        "end": 9,
+        "kind": "claim",
+        "decision": "",
+        "version": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -152,9 +172,12 @@ def test_a_decision_on_every_tag_settles_a_cluster_and_a_reset_reopens_it(
         actor=cura, tag=readings["b_claim"], status="rejected", comment="alice's span is gold"
     )
     assert get(client, doc, "?category=boundary-differs")["results"] == []
-    [item] = get(client, doc, "?category=boundary-differs&settled=true")["results"]
+    body = get(client, doc, "?category=boundary-differs&settled=true")
+    [item] = body["results"]
     assert item["settled"] is True
-    assert item["annotators"]["bob"]["tags"][0]["decision"] == "rejected"
+    [bobs] = item["annotators"]["bob"]["tags"]
+    assert body["tags"][str(bobs)]["decision"] == "rejected"
+    assert body["tags"][str(bobs)]["annotator"] == "bob"
     readings["b_claim"].refresh_from_db()
     services.tag_decide(actor=cura, tag=readings["b_claim"], status="pending")
     [item] = get(client, doc, "?category=boundary-differs")["results"]
