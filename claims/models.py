@@ -81,6 +81,17 @@ def parse_statuses(values: Iterable[str]) -> list[str]:
     return parse_choices(values, TagStatus.values, "status")
 
 
+def parse_consensus(value: str | None) -> int | None:
+    """Return the ``consensus`` k (a whole number, 1 or more), or None when not given."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValidationError(
+            {"consensus": f"consensus is how many annotators must agree: 1 or more, not {value!r}."}
+        )
+    return int(value)
+
+
 def tag_page_url(document_id: int, tag_id: int) -> str:
     """Return the document page opened at a tag's passage."""
     return f"{reverse('document', args=[document_id])}#tag-{tag_id}"

@@ -29,7 +29,14 @@ from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
 from claims.argmap.text import shorten
 from claims.kinds import all_kinds, plural_of
-from claims.models import TagKind, TagStatus, parse_choices, parse_statuses, tag_page_url
+from claims.models import (
+    TagKind,
+    TagStatus,
+    parse_choices,
+    parse_consensus,
+    parse_statuses,
+    tag_page_url,
+)
 from claims.selectors import (
     argument_map,
     document_agreement,
@@ -261,10 +268,17 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
     try:
         statuses = parse_statuses(request.GET.getlist("status"))
+        consensus = parse_consensus(request.GET.get("consensus"))
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     author = request.GET.get("author") or None
-    m = argument_map(document, author=author, statuses=statuses or None, viewer=request.user)
+    m = argument_map(
+        document,
+        author=author,
+        statuses=statuses or None,
+        viewer=request.user,
+        consensus=consensus,
+    )
     svg = render_svg(
         m,
         layout_map(m),
@@ -306,6 +320,8 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
             "author": author or "",
             "accepted_only": statuses == [TagStatus.ACCEPTED],
             "statuses": statuses,
+            "consensus": consensus,
+            "consensus_choices": range(1, max(len(authors), 1) + 1),
             "focus": request.GET.get("tag", ""),
         },
     )
