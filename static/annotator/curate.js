@@ -3,8 +3,8 @@
 // 1..9 keep that annotator's version, r reject all, u withdraw the decisions. Every write is a
 // tag decision through the API client (api.js, with If-Match); the list is then read again.
 
-import { act, get, itemRef } from "./api.js";
-import { counterText, keptTags, planPick, planRejectAll, planReset, step } from "./curation/plan.js";
+import { act, get, itemRef, update } from "./api.js";
+import { counterText, keptTags, planMerge, planPick, planRejectAll, planReset, step } from "./curation/plan.js";
 import { kindRegistry } from "./kinds.js";
 import { sliceCodePoints } from "./offsets.js";
 
@@ -144,6 +144,15 @@ function actionButtons(item, index) {
     box.append(button);
   });
   if (item.type === "span") {
+    for (const [key, mode, words] of [
+      ["m", "union", "m Merge: widest"],
+      ["c", "core", "c Merge: shared core"],
+    ]) {
+      const merge = el("button", { type: "button", "data-action": `merge-${mode}`, "aria-keyshortcuts": key, text: words });
+      if (!planMerge(item, mode, state.tags)) merge.disabled = true;
+      merge.addEventListener("click", () => run(index, planMerge(item, mode, state.tags), "Merged boundary kept."));
+      box.append(merge);
+    }
     const reject = el("button", { type: "button", "data-action": "reject", text: "r Reject all" });
     reject.addEventListener("click", () => run(index, planRejectAll(item, state.tags), "Rejected every version."));
     box.append(reject);
@@ -234,9 +243,15 @@ async function run(index, plan, done) {
   clearError();
   const id = state.items[index]?.id;
   try {
+    const versions = new Map(); // tag id -> its version after an edit in this plan
     for (const write of plan) {
-      const ref = itemRef("tag", config.api.tags, { id: write.id, version: write.version });
-      await act(ref, "decision", { status: write.status, comment: write.comment });
+      const version = versions.get(write.id) ?? write.version;
+      const ref = itemRef("tag", config.api.tags, { id: write.id, version });
+      if (write.edit) {
+        versions.set(write.id, (await update(ref, write.edit)).version);
+      } else {
+        await act(ref, "decision", { status: write.status, comment: write.comment });
+      }
     }
     await load();
     els.announce.textContent = `${done} ${counterText(state.items)}.`;
@@ -271,6 +286,9 @@ document.addEventListener("keydown", (event) => {
     if (!name) return;
     event.preventDefault();
     run(state.current, planPick(item, name, state.tags), `Kept ${name}'s version.`);
+  } else if (key === "m" || key === "c") {
+    event.preventDefault();
+    run(state.current, planMerge(item, key === "m" ? "union" : "core", state.tags), "Merged boundary kept.");
   } else if (key === "r") {
     event.preventDefault();
     run(state.current, planRejectAll(item, state.tags), "Rejected every version.");

@@ -9,17 +9,23 @@ from playwright.sync_api import Page, expect
 
 from claims import services
 from claims.models import Tag
+from claims.selectors import history_of
 from tests.e2e.pages import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def span(seed, who, position, phrase, kind, cut=0):
-    """Tag ``phrase`` (less ``cut`` characters at its end) in paragraph ``position``."""
+def span(seed, who, position, phrase, kind, cut=0, skip=0):
+    """Tag ``phrase`` (less ``skip`` characters at its start and ``cut`` at its end) in
+    paragraph ``position``."""
     paragraph = seed.paragraphs.get(position=position)
     start = paragraph.text.index(phrase)
     return services.tag_create(
-        actor=who, paragraph=paragraph, start=start, end=start + len(phrase) - cut, kind=kind
+        actor=who,
+        paragraph=paragraph,
+        start=start + skip,
+        end=start + len(phrase) - cut,
+        kind=kind,
     )
 
 
@@ -33,8 +39,10 @@ def two_readings(seed, member_of) -> dict:
     arrive = "is to arrive in New Delhi on October 22"
     training = "China and India launched their first joint training program"
     tags = {
-        "claim1": span(seed, ann1, 0, arrive, "claim"),
-        "claim2": span(seed, ann2, 0, arrive, "claim", cut=len(" on October 22")),
+        # "is to arrive in New Delhi" and "arrive in New Delhi on October 22": the boundaries
+        # overlap partly.
+        "claim1": span(seed, ann1, 0, arrive, "claim", cut=len(" on October 22")),
+        "claim2": span(seed, ann2, 0, arrive, "claim", skip=len("is to ")),
         "ev1": span(seed, ann1, 1, training, "evidence"),
         "op2": span(seed, ann2, 1, training, "opinion"),
         "outcome1": span(seed, ann1, 2, "the most visible outcome", "opinion"),
@@ -64,32 +72,36 @@ def test_a_curator_settles_every_disagreement_by_keyboard(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "curate-phone")
 
-    # Keep ann1's version each time; the page moves on to the next open disagreement. Keeping
-    # ann1's claim rejects ann2's, the target of ann2's attack: only ann1's support can remain,
-    # so the relation is settled too.
-    page.keyboard.press("1")
+    # The claim: a merged boundary, every version's extent, kept on the longer tag (ann2's),
+    # which is widened; ann1's claim is rejected, the target of ann1's support: only ann2's
+    # attack can remain, so the relation is settled too. The page moves on to the next open one.
+    page.keyboard.press("m")
     expect(counter).to_have_text("2 disagreements left")
     expect(page.locator(".unit.current")).to_have_attribute("data-category", "kind-differs")
-    page.keyboard.press("1")
+    page.keyboard.press("1")  # then ann1's version each time
     expect(counter).to_have_text("1 disagreement left")
     expect(page.locator(".unit.current")).to_have_attribute("data-category", "missing")
     page.keyboard.press("1")
     expect(counter).to_have_text("0 disagreements left")
     screenshot(page, "curate-settled")
 
-    picked = {tags["claim1"].pk, tags["ev1"].pk, tags["outcome1"].pk}
+    picked = {tags["claim2"].pk, tags["ev1"].pk, tags["outcome1"].pk}
     decisions = dict(Tag.objects.filter(document=seed).values_list("pk", "decision"))
     assert {pk for pk, d in decisions.items() if d == "accepted"} == picked
     assert {pk for pk, d in decisions.items() if d == "rejected"} == {
-        tags["claim2"].pk,
+        tags["claim1"].pk,
         tags["op2"].pk,
     }
+    merged = Tag.objects.get(pk=tags["claim2"].pk)
+    assert merged.quote == "is to arrive in New Delhi on October 22"
+    assert history_of("tag", merged.pk).filter(action="update", actor__username="cur").exists()
     # The accepted layer's export is exactly what was picked.
     response = page.request.get(f"/api/documents/{seed.pk}/export/?format=json&status=accepted")
     assert response.ok
     exported = json.loads(response.text())
     assert {t["id"] for t in exported["tags"]} == picked
-    assert [(link["relation"]) for link in exported["links"]] == ["supports"]
+    # A link is kept between kept tags: each annotator's link had a rejected end.
+    assert exported["links"] == []
 
     # Withdrawing one decision brings its disagreement back.
     page.keyboard.press("u")

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import {
   counterText,
   keptTags,
+  planMerge,
   planPick,
   planRejectAll,
   planReset,
@@ -124,4 +125,42 @@ test("moving through the queue, and the counter", () => {
   assert.equal(counterText(items), "2 disagreements left");
   assert.equal(counterText([{ settled: false }]), "1 disagreement left");
   assert.equal(counterText([]), "0 disagreements left");
+});
+
+test("a merged boundary edits the kept tag, then accepts it and rejects the others", () => {
+  const item = { ...span, start: 0, end: 15 };
+  const union = planMerge(item, "union", TAGS);
+  // alice's tag 1 already spans 0-15: no edit, just the decisions.
+  assert.deepEqual(
+    union.map((w) => [w.id, w.status ?? "edit"]),
+    [
+      [1, "accepted"],
+      [2, "rejected"],
+      [3, "rejected"],
+    ],
+  );
+  const core = planMerge(item, "core", TAGS);
+  // Versions 1 (0-15) and 2 (0-9) share 0-9, bob's tag 2 exactly: no edit either.
+  assert.deepEqual(core.filter((w) => w.status === "accepted").map((w) => w.id), [2]);
+  const partial = {
+    type: "span",
+    start: 0,
+    end: 30,
+    annotators: { alice: { tag: 4, tags: [4] }, bob: { tag: 7, tags: [7] } },
+  };
+  const tags = { 4: TAGS[4], 7: tag(7, "bob", 0, 25) };
+  const widened = planMerge(partial, "union", tags);
+  assert.deepEqual(widened[0], { id: 7, version: 1, edit: { start: 0, end: 30 } });
+  assert.deepEqual(
+    widened.slice(1).map((w) => [w.id, w.status]),
+    [
+      [4, "rejected"],
+      [7, "accepted"],
+    ],
+  );
+  const narrowed = planMerge(partial, "core", tags);
+  assert.deepEqual(narrowed[0], { id: 4, version: 1, edit: { start: 20, end: 25 } });
+  assert.equal(planMerge({ type: "link" }, "union", TAGS), null);
+  const apart = { ...partial, annotators: { alice: { tag: 1, tags: [1] }, bob: { tag: 4, tags: [4] } } };
+  assert.equal(planMerge(apart, "core", TAGS), null);
 });

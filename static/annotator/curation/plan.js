@@ -52,6 +52,41 @@ export function planPick(item, name, tags) {
   );
 }
 
+/**
+ * Keep a merged boundary of a span disagreement: "union" widens the longest tag to every
+ * version's extent, "core" narrows the shortest annotator's version to the stretch everyone's
+ * versions share. The kept tag's span is changed first (an edit, recorded in its history), then
+ * it is accepted and every other tag rejected. Null when there is nothing to merge (links, or
+ * no shared stretch).
+ */
+export function planMerge(item, mode, tags) {
+  if (item.type !== "span") return null;
+  const versions = Object.values(item.annotators)
+    .filter((entry) => entry.tag !== null)
+    .map((entry) => tags[entry.tag])
+    .filter(Boolean);
+  if (versions.length === 0) return null;
+  let kept;
+  let start;
+  let end;
+  if (mode === "union") {
+    kept = main(tagsOf(item, tags));
+    [start, end] = [item.start, item.end];
+  } else {
+    kept = [...versions].sort((a, b) => a.end - a.start - (b.end - b.start) || a.start - b.start)[0];
+    start = Math.max(...versions.map((t) => t.start));
+    end = Math.min(...versions.map((t) => t.end));
+    if (start >= end) return null;
+  }
+  const reason = `Curation: merged boundary (${mode === "union" ? "every version's extent" : "the shared core"}) kept on tag ${kept.id}.`;
+  const steps = [];
+  if (kept.start !== start || kept.end !== end) steps.push({ id: kept.id, version: kept.version, edit: { start, end } });
+  return [
+    ...steps,
+    ...writes(tagsOf(item, tags).map((tag) => [tag, tag.id === kept.id ? "accepted" : "rejected", reason])),
+  ];
+}
+
 /** Reject every version of a span disagreement (links have no such action: null). */
 export function planRejectAll(item, tags) {
   if (item.type !== "span") return null;
