@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from bench import map_render, page_load
+from bench import agreement, map_render, page_load
 from bench.setup import ROOT, ensure_postgres_database
 
 SCALE_FULL = ["--sizes", "1000,10000,100000"]
@@ -36,10 +36,12 @@ def main() -> None:
     if args.smoke:
         map_render.main(["--nodes", "100", "--edges", "160", "--repeat", "1"])
         page_load.main(["--tags", "200", "--loads", "2"])
+        agreement.main(["--tags", "40", "--requests", "2"])
         _scale(SCALE_SMOKE)
     else:
         map_render.main([])
         page_load.main([])
+        agreement.main([])
         _scale(SCALE_FULL)
 
 

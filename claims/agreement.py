@@ -9,9 +9,10 @@ JSON-ready data in the shape ``GET /api/documents/{id}/agreement/`` promises::
                 "span_precision_exact": x, "span_recall_exact": x, "span_f1_exact": x,
                 "span_precision_overlap": x, "span_recall_overlap": x, "span_f1_overlap": x,
                 "cohen_kappa": x,
-                "link_precision": x, "link_recall": x, "link_f1": x}],
+                "link_precision": x, "link_recall": x, "link_f1": x,
+                "link_precision_aligned": x, "link_recall_aligned": x, "link_f1_aligned": x}],
      "overall": {"krippendorff_alpha": x, "span_f1_exact": x, "span_f1_overlap": x,
-                 "link_f1": x},
+                 "link_f1": x, "link_f1_aligned": x},
      "by_kind": {"claim": {"krippendorff_alpha": x, "span_f1_exact": x, "span_f1_overlap": x,
                            "pairs": [{"a": ..., "b": ..., <the span_* keys>, "cohen_kappa": x}]},
                  ...}}
@@ -57,6 +58,11 @@ Definitions:
   annotator gave every character the same label.
 - **Link F1** per pair over (source span, target span, relation), exact match; overall it is
   micro-averaged like span F1. Links have no kind, so ``by_kind`` has no link measures.
+- **Aligned link F1** (``link_*_aligned``) is the same over (source cluster, target cluster,
+  relation), the clusters of :mod:`claims.alignment` taken over every annotator's spans (the
+  same alignment as the disagreements): two links whose ends overlap the same way match
+  though their spans differ by a word. An annotator's links that align to the same triple
+  count once.
 """
 
 from collections import defaultdict
@@ -68,6 +74,7 @@ from typing import Any
 import krippendorff
 import numpy as np
 
+from claims.alignment import Locator, aligned_link_sets, clusters
 from claims.kinds import KINDS, plural_of
 
 DEFAULT_KINDS = tuple(k.value for k in KINDS)
@@ -166,16 +173,27 @@ def _overlap_matches(spans_a: Iterable[_Key], spans_b: Iterable[_Key]) -> int:
         group_b = groups_b.get(group)
         if not group_b:
             continue
-        candidates = []
-        for i, (_, start_a, end_a, _) in enumerate(group_a):
-            for j, (_, start_b, end_b, _) in enumerate(group_b):
-                overlap = min(end_a, end_b) - max(start_a, start_b)
-                if overlap > 0:
-                    candidates.append((-overlap, start_a, end_a, start_b, end_b, i, j))
-        candidates.sort()
+        # Every intersecting pair at once: overlap[i, j] = min(ends) - max(starts).
+        starts_a = np.array([key[1] for key in group_a], dtype=np.int64)
+        ends_a = np.array([key[2] for key in group_a], dtype=np.int64)
+        starts_b = np.array([key[1] for key in group_b], dtype=np.int64)
+        ends_b = np.array([key[2] for key in group_b], dtype=np.int64)
+        overlap = np.minimum.outer(ends_a, ends_b) - np.maximum.outer(starts_a, starts_b)
+        rows, cols = np.nonzero(overlap > 0)
+        # Largest overlap first, ties by position (a's start and end, then b's): np.lexsort
+        # sorts by its last key first.
+        order = np.lexsort(
+            (
+                ends_b[cols],
+                starts_b[cols],
+                ends_a[rows],
+                starts_a[rows],
+                -overlap[rows, cols],
+            )
+        )
         used_a: set[int] = set()
         used_b: set[int] = set()
-        for *_, i, j in candidates:
+        for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
             if i not in used_a and j not in used_b:
                 used_a.add(i)
                 used_b.add(j)
@@ -338,20 +356,28 @@ def agreement(
     # Value counts per character: how many annotators gave it each label.
     overall_counts = (labels[:, :, None] == np.arange(n_kinds + 1)).sum(axis=0)
     pair_rows, span_summary = pair_measures(None)
-    link_sums = [0, 0]
-    for row, (a, b) in zip(pair_rows, pairs, strict=True):
-        links_a, links_b = links_of[a], links_of[b]
-        matches = len(links_a & links_b)
-        row |= _prf(matches, len(links_a), len(links_b), "link", "", None)
-        link_sums[0] += matches
-        link_sums[1] += len(links_a) + len(links_b)
-    overall: Measure = alpha_of(overall_counts) | span_summary
-    _put(
-        overall,
-        "link_f1",
-        2 * link_sums[0] / link_sums[1] if link_sums[1] else None,
-        REASON_NOBODY_LINKS if pairs else REASON_FEWER_THAN_TWO,
+    aligned = aligned_link_sets(
+        ((link.annotator, link.source, link.target, link.relation) for link in links),
+        Locator(clusters(spans)),
     )
+    link_sums = {"": [0, 0], "_aligned": [0, 0]}
+    for row, (a, b) in zip(pair_rows, pairs, strict=True):
+        for suffix, links_a, links_b in (
+            ("", links_of[a], links_of[b]),
+            ("_aligned", aligned[a], aligned[b]),
+        ):
+            matches = len(links_a & links_b)
+            row |= _prf(matches, len(links_a), len(links_b), "link", suffix, None)
+            link_sums[suffix][0] += matches
+            link_sums[suffix][1] += len(links_a) + len(links_b)
+    overall: Measure = alpha_of(overall_counts) | span_summary
+    for suffix, (matches, total) in link_sums.items():
+        _put(
+            overall,
+            f"link_f1{suffix}",
+            2 * matches / total if total else None,
+            REASON_NOBODY_LINKS if pairs else REASON_FEWER_THAN_TWO,
+        )
 
     by_kind: dict[str, Measure] = {}
     for k, kind in enumerate(kinds):

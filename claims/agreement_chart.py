@@ -136,3 +136,38 @@ def render_chart(result: dict[str, Any], *, id_prefix: str = "agreement-chart") 
         + "".join(canvas.parts)
         + "</svg>"
     )
+
+
+#: A disagreement's colour in the paragraph strips (Okabe-Ito); its name is in each title.
+STRIP_FILLS = {
+    "kind-differs": "#d55e00",
+    "boundary-differs": "#e69f00",
+    "missing": "#0072b2",
+}
+STRIP_WIDTH = 640
+STRIP_HEIGHT = 12
+
+
+def render_strip(length: int, segments: list[tuple[int, int, str]], label: str) -> str:
+    """Draw a paragraph as a bar with its disagreements marked where they are in the text.
+
+    ``segments`` are ``(start, end, category)`` in code points of a paragraph of ``length``;
+    each is a coloured stretch whose ``<title>`` names the category and the characters.
+    """
+    scale = STRIP_WIDTH / max(length, 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="agreement-strip" '
+        f'viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}" preserveAspectRatio="none">',
+        f"<title>{escape(label)}</title>",
+        f'<rect x="0" y="0" width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}" fill="#e8e8e8"/>',
+    ]
+    for start, end, category in segments:
+        x = start * scale
+        width = max((end - start) * scale, 1.0)
+        fill = STRIP_FILLS.get(category, "#555555")
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="{STRIP_HEIGHT}" '
+            f'fill="{fill}"><title>{escape(category)}: characters {start}-{end}</title></rect>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -4,7 +4,7 @@ Deleting any of them is a soft delete (``deleted_at``), so a curator can restore
 default manager hides deleted rows and ``all_objects`` shows them.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from django.conf import settings
@@ -61,18 +61,35 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-def parse_statuses(values: Iterable[str]) -> list[str]:
-    """Return the statuses named in ``values`` (each may be comma separated), checked, in order."""
-    statuses = [s.strip() for value in values for s in value.split(",") if s.strip()]
-    unknown = [s for s in statuses if s not in TagStatus.values]
+def parse_choices(values: Iterable[str], allowed: Sequence[str], name: str) -> list[str]:
+    """Return the ``name`` choices in ``values`` (each may be comma separated), checked, in the
+    order of ``allowed``."""
+    chosen = [s.strip() for value in values for s in value.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in allowed]
     if unknown:
         raise ValidationError(
             {
-                "status": f"Unknown status {', '.join(map(repr, unknown))}; use one or more of "
-                f"{', '.join(TagStatus.values)}, separated by commas."
+                name: f"Unknown {name} {', '.join(map(repr, unknown))}; use one or more of "
+                f"{', '.join(allowed)}, separated by commas."
             }
         )
-    return sorted(set(statuses), key=TagStatus.values.index)
+    return sorted(set(chosen), key=list(allowed).index)
+
+
+def parse_statuses(values: Iterable[str]) -> list[str]:
+    """Return the statuses named in ``values`` (each may be comma separated), checked, in order."""
+    return parse_choices(values, TagStatus.values, "status")
+
+
+def parse_consensus(value: str | None) -> int | None:
+    """Return the ``consensus`` k (a whole number, 1 or more), or None when not given."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValidationError(
+            {"consensus": f"consensus is how many annotators must agree: 1 or more, not {value!r}."}
+        )
+    return int(value)
 
 
 def tag_page_url(document_id: int, tag_id: int) -> str:

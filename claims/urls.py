@@ -3,7 +3,7 @@ its review, agreement and map."""
 
 from django.urls import path
 
-from claims.pages import documents, exports, imports, projects
+from claims.pages import curation, documents, exports, imports, projects
 
 urlpatterns = [
     path("", projects.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/<int:pk>/state/", documents.document_state, name="document-state-page"),
     path("documents/<int:pk>/review/", documents.review_page, name="review"),
     path("documents/<int:pk>/agreement/", documents.agreement_page, name="agreement"),
+    path("documents/<int:pk>/curate/", curation.curation_page, name="curate"),
     path("documents/<int:pk>/map/", documents.map_page, name="map"),
     path("kinds.css", documents.kinds_stylesheet, name="kinds-css"),
 ]

@@ -2,7 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +15,7 @@ from rest_framework.views import APIView
 
 from annotator.permissions import acting_user
 from annotator.selectors import documents_for
+from claims.models import TagKind, parse_choices, parse_statuses
 from claims.selectors import document_agreement
 
 _EXAMPLE = {
@@ -36,7 +42,8 @@ class DocumentAgreementView(APIView):
 
     Per pair of annotators: span precision, recall and F1 with exact and with overlap match,
     Cohen's kappa on per-character kind labels, link F1 over (source span, target span,
-    relation). Overall and per kind: Krippendorff's alpha (nominal, per character, all
+    relation) and aligned link F1 (the ends' spans aligned by overlap, as the disagreements
+    align them). Overall and per kind: Krippendorff's alpha (nominal, per character, all
     annotators) and micro-averaged span F1. A measure that is undefined is null, with a
     sibling ``<measure>_reason`` saying why. ``summary`` reads the alphas in plain words.
     """
@@ -44,14 +51,29 @@ class DocumentAgreementView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                description="Compare only tags of these statuses (comma separated), such as "
+                "pending,accepted,disputed to leave out rejected tags; links need both ends kept.",
+            ),
+            OpenApiParameter(
+                "kind", str, description="Compare only tags of these kinds (comma separated)."
+            ),
+        ],
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 description="See claims/agreement.py for every key.",
                 examples=[OpenApiExample("Two annotators", value=_EXAMPLE)],
             )
-        }
+        },
     )
     def get(self, request: Request, pk: int) -> Response:
         document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
-        return Response(document_agreement(document, viewer=request.user))
+        statuses = parse_statuses(request.query_params.getlist("status"))
+        kinds = parse_choices(request.query_params.getlist("kind"), TagKind.values, "kind")
+        return Response(
+            document_agreement(document, viewer=request.user, statuses=statuses, kinds=kinds)
+        )

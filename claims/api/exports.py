@@ -35,7 +35,7 @@ from claims.interchange.exporters import (
     Exporter,
     ProjectExporter,
 )
-from claims.models import parse_statuses
+from claims.models import parse_consensus, parse_statuses
 
 _FORMAT_PARAM = OpenApiParameter(
     "format",
@@ -53,6 +53,12 @@ _STATUS_PARAM = OpenApiParameter(
         "Only tags with one of these statuses, comma separated (pending, accepted, disputed, "
         "rejected); accepted is the gold layer. Links are kept between kept tags."
     ),
+)
+_CONSENSUS_PARAM = OpenApiParameter(
+    "consensus",
+    OpenApiTypes.INT,
+    description="Only what at least this many annotators agree on: a node per passage (cluster "
+    "of overlapping tags) and kind that k tagged, an edge per relation k drew between them.",
 )
 
 
@@ -78,13 +84,14 @@ class DocumentExportView(ExportView):
     """Export a document with its live tags, links and reviews (any member).
 
     ``author=`` keeps one person's work and ``status=`` the tags of some statuses (with the
-    links between them), in every format.
+    links between them), in every format; ``consensus=k`` what at least k annotators agree on
+    (a node per passage and kind that k tagged, an edge per relation k drew).
     """
 
     renderer_classes = EXPORT_RENDERERS
 
     @extend_schema(
-        parameters=[_FORMAT_PARAM, _AUTHOR_PARAM, _STATUS_PARAM],
+        parameters=[_FORMAT_PARAM, _AUTHOR_PARAM, _STATUS_PARAM, _CONSENSUS_PARAM],
         responses={
             (200, e.media_type.split(";")[0]): OpenApiResponse(
                 OpenApiTypes.OBJECT if "json" in e.media_type else OpenApiTypes.STR,
@@ -101,6 +108,7 @@ class DocumentExportView(ExportView):
             exporter,
             author=request.query_params.get("author") or None,
             statuses=parse_statuses(request.query_params.getlist("status")),
+            consensus=parse_consensus(request.query_params.get("consensus")),
             absolute=request.build_absolute_uri,
             viewer=request.user,
         )

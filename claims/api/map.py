@@ -19,7 +19,14 @@ from annotator.permissions import acting_user
 from annotator.selectors import documents_for
 from claims.argmap.checks import CODES, check_map
 from claims.argmap.graph import ArgumentMap, MapNode
-from claims.models import Relation, TagKind, TagStatus, parse_statuses, tag_page_url
+from claims.models import (
+    Relation,
+    TagKind,
+    TagStatus,
+    parse_consensus,
+    parse_statuses,
+    tag_page_url,
+)
 from claims.selectors import argument_map
 
 
@@ -101,6 +108,12 @@ class DocumentMapView(APIView):
         parameters=[
             OpenApiParameter("author", OpenApiTypes.STR, description="Only this user's work."),
             OpenApiParameter(
+                "consensus",
+                OpenApiTypes.INT,
+                description="Only what at least this many annotators agree on (a node per "
+                "passage and kind that k tagged, an edge per relation k drew).",
+            ),
+            OpenApiParameter(
                 "status",
                 OpenApiTypes.STR,
                 description="Only tags of these statuses, comma separated (pending, accepted, "
@@ -117,5 +130,6 @@ class DocumentMapView(APIView):
             author=request.query_params.get("author") or None,
             statuses=statuses or None,
             viewer=request.user,
+            consensus=parse_consensus(request.query_params.get("consensus")),
         )
         return Response(map_payload(m, document_id=document.pk))

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from claims.api.agreement import DocumentAgreementView
+from claims.api.disagreements import DocumentDisagreementsView
 from claims.api.exports import DocumentExportView, ProjectExportView
 from claims.api.imports import ProjectImportView
 from claims.api.links import LinkViewSet
@@ -23,6 +24,11 @@ urlpatterns = [
     path("projects/<int:pk>/export/", ProjectExportView.as_view(), name="project-export-api"),
     path(
         "documents/<int:pk>/agreement/", DocumentAgreementView.as_view(), name="document-agreement"
+    ),
+    path(
+        "documents/<int:pk>/disagreements/",
+        DocumentDisagreementsView.as_view(),
+        name="document-disagreements",
     ),
     path("documents/<int:pk>/map/", DocumentMapView.as_view(), name="document-map-api"),
     path(

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from annotator.models import Document, Project
 from claims import selectors
+from claims.argmap.consensus import consensus_snapshot
 from claims.interchange.exporters import Exporter, ProjectExporter
 from claims.selectors.snapshots import User
 
@@ -49,14 +50,18 @@ def export_filename(
     document: Document | None = None,
     author: str | None = None,
     statuses: Sequence[str] = (),
+    consensus: int | None = None,
 ) -> str:
-    """Name a file ``<project>[-<document>][-<author>][-<statuses>]-<date>.<extension>``."""
+    """Name a file ``<project>[-<document>][-<author>][-<statuses>][-consensus-<k>]-<date>
+    .<extension>``."""
     parts = [project.slug or f"project-{project.pk}"]
     if document is not None:
         parts.append(slugify(document.title, allow_unicode=True)[:80] or f"document-{document.pk}")
     if author:
         parts.append(slugify(author, allow_unicode=True) or "author")
     parts.extend(statuses)
+    if consensus is not None:
+        parts.append(f"consensus-{consensus}")
     parts.append(timezone.localdate().isoformat())
     return f"{'-'.join(parts)}.{exporter.extension}"
 
@@ -67,13 +72,15 @@ def document_file(
     *,
     author: str | None = None,
     statuses: Sequence[str] = (),
+    consensus: int | None = None,
     absolute: Absolute,
     viewer: User,
 ) -> ExportFile:
     """Export a document's live tags, links and reviews, kept to ``author`` and ``statuses``
     and to what a blind first pass lets ``viewer`` see.
 
-    ``statuses`` come checked and in order from ``claims.models.parse_statuses``.
+    ``statuses`` come checked and in order from ``claims.models.parse_statuses``;
+    ``consensus`` k exports what at least k annotators agree on (claims.argmap.consensus).
     """
     snapshot = selectors.document_snapshot(
         document,
@@ -83,13 +90,20 @@ def document_file(
         page_url=absolute(f"/documents/{document.pk}/"),
         api_url=absolute("/api/"),
     )
+    if consensus is not None:
+        snapshot = consensus_snapshot(snapshot, consensus)
     # The snapshot is read before the response starts, so streaming never holds a database
     # connection; exporting to a buffer first keeps exporter errors a clean 500.
     buffer = io.StringIO()
     exporter.export(snapshot, buffer)
     return ExportFile(
         filename=export_filename(
-            document.project, exporter, document=document, author=author, statuses=statuses
+            document.project,
+            exporter,
+            document=document,
+            author=author,
+            statuses=statuses,
+            consensus=consensus,
         ),
         content_type=content_type(exporter),
         chunks=_encoded(buffer.getvalue()),

@@ -1,6 +1,7 @@
 """A document's pages: annotating, review, agreement and the argument map; the kinds stylesheet."""
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,13 +23,20 @@ from annotator.selectors import (
     state_of,
 )
 from annotator.services import progress_set
-from claims.agreement_chart import render_chart
+from claims.agreement_chart import render_chart, render_strip
 from claims.argmap.checks import check_map
 from claims.argmap.layout import layout_map
 from claims.argmap.svg import render_svg
 from claims.argmap.text import shorten
 from claims.kinds import all_kinds, plural_of
-from claims.models import TagStatus, parse_statuses, tag_page_url
+from claims.models import (
+    TagKind,
+    TagStatus,
+    parse_choices,
+    parse_consensus,
+    parse_statuses,
+    tag_page_url,
+)
 from claims.selectors import (
     argument_map,
     document_agreement,
@@ -36,6 +44,7 @@ from claims.selectors import (
     my_reviews,
     tag_authors,
 )
+from claims.selectors.disagreements import document_disagreements
 from claims.serializers import TagSerializer
 
 
@@ -149,8 +158,45 @@ def _cell(measures: dict[str, Any], key: str) -> dict[str, str]:
 def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Compare the annotators of a document: tables per pair and per kind, a chart, a reading."""
     document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
-    result = document_agreement(document, viewer=request.user)
-    pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1"]
+    try:
+        statuses = parse_statuses(request.GET.getlist("status"))
+        chosen_kinds = parse_choices(request.GET.getlist("kind"), TagKind.values, "kind")
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
+    result = document_agreement(
+        document, viewer=request.user, statuses=statuses, kinds=chosen_kinds
+    )
+    found = document_disagreements(document, viewer=request.user, kinds=chosen_kinds)["results"]
+    curate_url = reverse("curate", args=[document.pk])
+    can_curate = roles_of(request.user).get(document.project_id) in CURATING_ROLES
+    disagreements = [
+        {
+            "category": item["category"],
+            "what": (
+                f"“{item['quote']}”"
+                if item["type"] == "span"
+                else f"link from “{item['source_cluster']['quote']}” to "
+                f"“{item['target_cluster']['quote']}”"
+            ),
+            "href": f"{curate_url}#unit={quote(item['id'])}" if can_curate else "",
+        }
+        for item in found
+    ]
+    strips = []
+    for paragraph in Paragraph.objects.filter(document=document).order_by("position"):
+        segments = [
+            (item["start"], item["end"], item["category"])
+            for item in found
+            if item["type"] == "span" and item["position"] == paragraph.position
+        ]
+        if segments:
+            label = f"Paragraph {paragraph.position + 1}: {len(segments)} disagreement" + (
+                "" if len(segments) == 1 else "s"
+            )
+            # render_strip escapes every text it writes into the SVG.
+            strip = mark_safe(render_strip(len(paragraph.text), segments, label))  # noqa: S308
+            strips.append({"label": label, "svg": strip})
+    pair_keys = ["span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1", "link_f1_aligned"]
     pairs = [
         {"a": p["a"], "b": p["b"], "cells": [_cell(p, key) for key in pair_keys]}
         for p in result["pairs"]
@@ -188,6 +234,19 @@ def agreement_page(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": overall,
             "kind_rows": kinds,
             "link_f1": _cell(result["overall"], "link_f1"),
+            "link_f1_aligned": _cell(result["overall"], "link_f1_aligned"),
+            "statuses": [
+                {"value": s.value, "label": s.label, "checked": s.value in statuses}
+                for s in TagStatus
+            ],
+            "kinds": [
+                {"value": k.value, "label": plural_of(k.value), "checked": k.value in chosen_kinds}
+                for k in all_kinds()
+            ],
+            "filtered": bool(statuses or chosen_kinds),
+            "disagreements": disagreements,
+            "strips": strips,
+            "curate_url": curate_url if can_curate else "",
             # render_chart escapes every name and figure it writes into the SVG.
             "chart": mark_safe(render_chart(result)),  # noqa: S308
         },
@@ -211,10 +270,17 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(documents_for(acting_user(request)), pk=pk)
     try:
         statuses = parse_statuses(request.GET.getlist("status"))
+        consensus = parse_consensus(request.GET.get("consensus"))
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     author = request.GET.get("author") or None
-    m = argument_map(document, author=author, statuses=statuses or None, viewer=request.user)
+    m = argument_map(
+        document,
+        author=author,
+        statuses=statuses or None,
+        viewer=request.user,
+        consensus=consensus,
+    )
     svg = render_svg(
         m,
         layout_map(m),
@@ -256,6 +322,8 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
             "author": author or "",
             "accepted_only": statuses == [TagStatus.ACCEPTED],
             "statuses": statuses,
+            "consensus": consensus,
+            "consensus_choices": range(1, max(len(authors), 1) + 1),
             "focus": request.GET.get("tag", ""),
         },
     )

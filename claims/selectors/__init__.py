@@ -1,7 +1,8 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to.
 
 ``scoped``: what each user may see; ``snapshots``: documents and projects as plain data for the
-exporters and the map; ``review``: discussions, statuses, agreement and counts.
+exporters and the map; ``review``: discussions, statuses, agreement and counts;
+``disagreements``: where annotators differ, unit by unit, for curation.
 """
 
 from claims.selectors.progress import AnnotatorProgress, progress_by_document

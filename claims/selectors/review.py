@@ -2,7 +2,7 @@
 agreement, and the home page's counts."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -82,9 +82,19 @@ class AgreementInputs:
     skipped_links: int
 
 
-def agreement_inputs(document: Document, *, viewer: User | None = None) -> AgreementInputs:
+def agreement_inputs(
+    document: Document,
+    *,
+    viewer: User | None = None,
+    statuses: Collection[str] = (),
+    kinds: Collection[str] = (),
+) -> AgreementInputs:
     """Read a document's live tags and links as agreement rows, in three queries (with
-    ``viewer``, those a blind first pass lets that person see)."""
+    ``viewer``, those a blind first pass lets that person see).
+
+    ``statuses`` and ``kinds`` keep only tags with one of those statuses and kinds, and the
+    links whose both ends are kept.
+    """
     lengths = dict(
         Paragraph.objects.filter(document=document)
         .annotate(length=Length("text"))
@@ -97,8 +107,18 @@ def agreement_inputs(document: Document, *, viewer: User | None = None) -> Agree
     if viewer is not None:
         tag_rows = tag_rows.filter(blind_filter(viewer, "document", "author_id"))
         link_rows = link_rows.filter(blind_filter(viewer, "source__document", "author_id"))
-    tags = tag_rows.values_list("author__username", "paragraph__position", "start", "end", "kind")
-    for author, position, start, end, kind in tags:
+    if statuses:
+        # django-stubs checks an __in lookup on an annotation against the annotation's own
+        # type (str), not a list of it.
+        tag_rows = with_review_counts(tag_rows).filter(status__in=list(statuses))  # type: ignore[misc]
+    if kinds:
+        tag_rows = tag_rows.filter(kind__in=list(kinds))
+    tags = tag_rows.values_list(
+        "pk", "author__username", "paragraph__position", "start", "end", "kind"
+    )
+    kept: set[int] = set()
+    for pk, author, position, start, end, kind in tags:
+        kept.add(pk)
         if position is None:
             skipped_tags += 1
             continue
@@ -107,6 +127,8 @@ def agreement_inputs(document: Document, *, viewer: User | None = None) -> Agree
     links: list[LinkSpan] = []
     skipped_links = 0
     rows = link_rows.values_list(
+        "source_id",
+        "target_id",
         "author__username",
         "relation",
         "source__paragraph__position",
@@ -116,7 +138,10 @@ def agreement_inputs(document: Document, *, viewer: User | None = None) -> Agree
         "target__start",
         "target__end",
     )
-    for author, relation, *ends in rows:
+    filtering = bool(statuses or kinds)
+    for source_id, target_id, author, relation, *ends in rows:
+        if filtering and (source_id not in kept or (target_id or source_id) not in kept):
+            continue  # an end left out by the filters (an undercut counts by its source)
         if None in (ends[0], ends[3]):  # an implicit end, or an undercut (no target tag)
             skipped_links += 1
             continue
@@ -138,10 +163,16 @@ def agreement_inputs(document: Document, *, viewer: User | None = None) -> Agree
     )
 
 
-def document_agreement(document: Document, *, viewer: User | None = None) -> dict[str, Any]:
-    """Compare the annotators of a document (those whose work ``viewer`` may see); the result
-    of ``agreement`` plus a reading."""
-    inputs = agreement_inputs(document, viewer=viewer)
+def document_agreement(
+    document: Document,
+    *,
+    viewer: User | None = None,
+    statuses: Collection[str] = (),
+    kinds: Collection[str] = (),
+) -> dict[str, Any]:
+    """Compare the annotators of a document (those whose work ``viewer`` may see, their tags
+    of ``statuses`` and ``kinds`` if given); the result of ``agreement`` plus a reading."""
+    inputs = agreement_inputs(document, viewer=viewer, statuses=statuses, kinds=kinds)
     result = agreement(inputs.spans, inputs.links, inputs.paragraph_lengths, TagKind.values)
     lines = summary(result)
     # Implicit statements have no characters and undercuts no target span to compare.

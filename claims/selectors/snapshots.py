@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 
 from annotator.models import Document, Paragraph, Project
+from claims.argmap.consensus import consensus_snapshot
 from claims.argmap.from_snapshot import map_from_snapshot
 from claims.argmap.graph import ArgumentMap
 from claims.models import Link, Review, Tag
@@ -320,15 +321,19 @@ def argument_map(
     author: str | None = None,
     statuses: Collection[str] | None = None,
     viewer: User | None = None,
+    consensus: int | None = None,
 ) -> ArgumentMap:
     """Read a document's argument map in a fixed number of queries, whatever its size.
 
     Built from :func:`document_snapshot` so the map page, its API and the map exports keep
     the same tags and links: ``author`` keeps one person's tags and links, ``statuses`` the
     tags of those statuses (links only between kept tags), ``viewer`` what a blind first pass
-    lets that person see.
+    lets that person see; ``consensus`` k keeps what at least k annotators agree on (see
+    :mod:`claims.argmap.consensus`).
     """
     snapshot = document_snapshot(document, author=author, statuses=statuses, viewer=viewer)
+    if consensus is not None:
+        snapshot = consensus_snapshot(snapshot, consensus)
     return map_from_snapshot(snapshot)
 
 

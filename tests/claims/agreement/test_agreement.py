@@ -357,11 +357,13 @@ def test_identical_annotations():
     for row in result["pairs"]:
         for key in ("span_f1_exact", "span_f1_overlap", "cohen_kappa", "link_f1"):
             assert row[key] == 1.0, key
+        assert row["link_f1_aligned"] == 1.0
     assert result["overall"] == {
         "krippendorff_alpha": 1.0,
         "span_f1_exact": 1.0,
         "span_f1_overlap": 1.0,
         "link_f1": 1.0,
+        "link_f1_aligned": 1.0,
     }
     for kind in ("claim", "evidence"):
         assert result["by_kind"][kind]["krippendorff_alpha"] == 1.0

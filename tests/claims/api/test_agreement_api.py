@@ -84,12 +84,15 @@ def test_two_annotators_with_known_measures(client_for, people, doc, two_reading
     assert pair["span_f1_exact"] == 0.5
     assert (pair["span_precision_exact"], pair["span_recall_exact"]) == (0.5, 0.5)
     assert pair["span_f1_overlap"] == 1.0
-    # The links' targets differ ([0, 4) and [0, 2)), so no link matches.
+    # The links' targets differ ([0, 4) and [0, 2)), so no link matches exactly; aligned by
+    # overlap, the two claims are one cluster and the links match.
     assert pair["link_f1"] == 0.0
+    assert pair["link_f1_aligned"] == 1.0
     # Nominal alpha by hand: 40 pairable values, D_o = 4/40, D_e = 2*(6*10 + 6*24 + 10*24)/1560.
     assert body["overall"]["krippendorff_alpha"] == pytest.approx(61 / 74)
     assert body["overall"]["span_f1_exact"] == 0.5
     assert body["overall"]["link_f1"] == 0.0
+    assert body["overall"]["link_f1_aligned"] == 1.0
 
     claims = body["by_kind"]["claim"]
     # Claim or not: yy 2, yn 2, nn 16; chance (4*2 + 16*18) / 400 = 0.74.
@@ -232,3 +235,41 @@ def test_endpoint_queries_do_not_grow(client_for, doc, people, django_assert_max
         tag(doc, people["alice" if i % 2 else "bob"], 1, i, i + 1)
     with django_assert_max_num_queries(5):
         client.get(f"/api/documents/{doc.pk}/agreement/")
+
+
+def test_status_leaves_out_rejected_tags_and_their_links(client_for, people, doc, two_readings):
+    curator = MembershipFactory(project=doc.project, role="curator").user
+    bob_claim = doc.tags.get(author=people["bob"], kind="claim")
+    services.tag_decide(actor=curator, tag=bob_claim, status="rejected")
+    client = client_for(people["vera"])
+    url = f"/api/documents/{doc.pk}/agreement/"
+    [everything] = client.get(url).json()["pairs"]
+    assert everything["span_f1_exact"] == 0.5
+    [kept] = client.get(f"{url}?status=pending,accepted,disputed").json()["pairs"]
+    # bob's claim and his link into it are left out: one shared span of alice's two.
+    assert kept["span_f1_exact"] == pytest.approx(2 / 3)
+    assert (kept["link_recall"], kept["link_precision"]) == (0.0, None)
+    rejected_only = client.get(f"{url}?status=rejected").json()
+    assert (rejected_only["annotators"], rejected_only["pairs"]) == (["bob"], [])
+
+
+def test_kind_compares_one_kind_and_links_need_both_ends(client_for, people, doc, two_readings):
+    body = client_for(people["vera"]).get(f"/api/documents/{doc.pk}/agreement/?kind=evidence")
+    assert body.status_code == 200
+    [row] = body.json()["pairs"]
+    assert row["span_f1_exact"] == 1.0
+    assert row["link_f1"] is None  # no link has both ends of that kind
+    assert set(body.json()["by_kind"]) == {"claim", "evidence", "opinion"}
+
+
+@pytest.mark.parametrize(("query", "word"), [("?status=gone", "status"), ("?kind=fact", "kind")])
+def test_bad_filters_are_400s(client_for, people, doc, query, word):
+    response = client_for(people["vera"]).get(f"/api/documents/{doc.pk}/agreement/{query}")
+    assert response.status_code == 400
+    assert word in response.json()
+
+
+def test_status_filter_keeps_three_queries(doc, people, two_readings, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        inputs = agreement_inputs(doc, statuses=["pending"], kinds=["claim"])
+    assert {s.kind for s in inputs.spans} == {"claim"}

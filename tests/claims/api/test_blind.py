@@ -62,6 +62,7 @@ def _routes(w) -> list[str]:
         f"/api/tags/{w['tags'][ALICE].pk}/discussion/",
         f"/api/documents/{d}/map/",
         f"/api/documents/{d}/agreement/",
+        f"/api/documents/{d}/disagreements/?settled=true",
         f"/api/documents/{d}/export/?format=json",
         f"/api/documents/{d}/export/?format=w3c",
         f"/api/projects/{p}/export/?format=json",

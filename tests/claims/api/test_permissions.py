@@ -218,6 +218,12 @@ CASES = [
         OWNER_ONLY,
         lambda w: {"blind": True},
     ),
+    Case(
+        "document disagreements",
+        "get",
+        lambda w, r: f"/api/documents/{w.document.pk}/disagreements/",
+        READ,
+    ),
     # The argument map: every member reads it, in every view.
     Case("document map", "get", lambda w, r: f"/api/documents/{w.document.pk}/map/", READ),
     Case(

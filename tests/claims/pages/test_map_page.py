@@ -8,7 +8,13 @@ from django.test import Client
 from claims import services
 from claims.models import Link, Tag
 from tests.clients import signed_in
-from tests.factories import DocumentFactory, MembershipFactory, ParagraphFactory, UserFactory
+from tests.factories import (
+    DocumentFactory,
+    MembershipFactory,
+    ParagraphFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +104,8 @@ def test_one_authors_view_keeps_their_tags_and_the_select_lists_every_author(
     assert len(response.context["map"].nodes) == 1
     html = response.content.decode()
     assert "1 statement and 0 links · curator\u2019s tags" in html
-    options = re.findall(r'<option value="([^"]*)"( selected)?>', html)
+    authors = html[html.index('id="view-author"') : html.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', authors)
     assert options == [("", ""), ("annotator", ""), ("curator", " selected")]
 
 
@@ -167,3 +174,21 @@ def test_page_query_count_does_not_grow_with_the_map(size, django_assert_max_num
         response = client.get(url(document))
     assert response.status_code == 200
     assert len(response.context["map"].nodes) == size
+
+
+def test_the_consensus_view_keeps_what_k_annotators_agree_on(document, members):
+    paragraph = document.paragraphs.get(position=0)
+    a, b = members["annotator"], members["curator"]
+    a_claim = TagFactory(paragraph=paragraph, author=a, start=0, end=11)
+    TagFactory(paragraph=paragraph, author=b, start=0, end=8)
+    TagFactory(paragraph=paragraph, author=a, start=15, end=23, kind="evidence")
+    client = signed_in(members["viewer"])
+    html = client.get(f"/documents/{document.pk}/map/?consensus=2").content.decode()
+    assert "1 statement and 0 links" in html
+    assert "consensus of 2: what at least 2 annotators agree on" in html
+    assert f'id="node-{a_claim.pk}"' in html
+    assert '<option value="2" selected>2 annotators</option>' in html
+    html = client.get(f"/documents/{document.pk}/map/?consensus=1").content.decode()
+    assert "2 statements and 0 links" in html
+    response = client.get(f"/documents/{document.pk}/map/?consensus=0")
+    assert response.status_code == 400

@@ -8,7 +8,13 @@ from django.test import Client
 
 from claims import services
 from tests.clients import signed_in
-from tests.factories import MembershipFactory, ReviewFactory, TagFactory, UserFactory
+from tests.factories import (
+    LinkFactory,
+    MembershipFactory,
+    ReviewFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +170,39 @@ def test_home_links_to_review_and_agreement_and_counts_statuses(document, member
     for status in ("accepted", "disputed", "pending"):
         assert f'data-status="{status}">1 {status}</span>' in html
     assert 'data-status="rejected"' not in html
+
+
+def test_agreement_page_shows_aligned_link_f1_and_filters(document, members, paragraph):
+    alice, bob = members["annotator"], members["curator"]
+    a1 = TagFactory(paragraph=paragraph, author=alice, start=0, end=11)
+    a2 = TagFactory(paragraph=paragraph, author=alice, start=15, end=23, kind="evidence")
+    b1 = TagFactory(paragraph=paragraph, author=bob, start=0, end=12)
+    b2 = TagFactory(paragraph=paragraph, author=bob, start=15, end=23, kind="evidence")
+    LinkFactory(source=a2, target=a1, author=alice)
+    LinkFactory(source=b2, target=b1, author=bob)
+    client = signed_in(members["viewer"])
+    html = client.get(f"/documents/{document.pk}/agreement/").content.decode()
+    assert "Link F1, aligned" in html
+    assert "0.00 exact; 1.00 aligned" in html
+    html = client.get(f"/documents/{document.pk}/agreement/?kind=evidence").content.decode()
+    assert 'name="kind" value="evidence" checked' in html
+    response = client.get(f"/documents/{document.pk}/agreement/?status=gone")
+    assert response.status_code == 400
+
+
+def test_agreement_page_lists_disagreements_with_strips_and_curation_links(
+    document, members, paragraph
+):
+    TagFactory(paragraph=paragraph, author=members["annotator"], start=0, end=11)
+    TagFactory(paragraph=paragraph, author=members["owner"], start=0, end=11, kind="opinion")
+    TagFactory(paragraph=paragraph, author=members["owner"], start=15, end=23, kind="evidence")
+    url = f"/documents/{document.pk}/agreement/"
+    html = signed_in(members["curator"]).get(url).content.decode()
+    assert "2 open disagreements" in html
+    assert 'class="agreement-strip"' in html
+    assert "Paragraph 1: 2 disagreements" in html
+    assert f'href="/documents/{document.pk}/curate/#unit=p0%3A0-11"' in html
+    # Viewers read the list but get no link into a page they may not open.
+    html = signed_in(members["viewer"]).get(url).content.decode()
+    assert "kind-differs" in html
+    assert "/curate/" not in html
