@@ -20,6 +20,10 @@ least one premise and exactly one conclusion.
 Readers of AIFdb JSON look nodes up by ``nodeID``, ``text`` and ``type`` and ignore other keys
 (AIFdb's own files carry ``scheme``/``schemeID`` on scheme nodes this way), so the tag's kind
 travels as ``claimKind`` and an implicit statement is marked ``"implicit": true`` on its I-node.
+An undercut attacks one link of the map, but AIF only names the scheme node of the argument,
+which for a linked argument holds several links; so an undercut's CA-node carries
+``"targetPremise"``: the nodeID of the premise whose link it attacks. Without it, one
+statement's undercuts of two links of a linked argument would read as one argument repeated.
 Ids are strings numbered from 1 in reading order; timestamps are UTC ("YYYY-MM-DD HH:MM:SS"),
 taken from the tag or from the argument's first link. There are no locutions: the map holds
 what the text argues, not who said it when.
@@ -88,14 +92,15 @@ def aif_graph(snapshot: DocumentSnapshot, *, first_node: int = 1, first_edge: in
         s_node[argument.id] = node_id
         argument_of_edge.update(dict.fromkeys(argument.edge_ids, argument.id))
         kind, text = SCHEMES[argument.relation]
-        nodes.append(
-            {
-                "nodeID": node_id,
-                "text": text,
-                "type": kind,
-                "timestamp": aif_time(link_times.get(argument.edge_ids[0])),
-            }
-        )
+        record: dict = {
+            "nodeID": node_id,
+            "text": text,
+            "type": kind,
+            "timestamp": aif_time(link_times.get(argument.edge_ids[0])),
+        }
+        if argument.target_edge is not None:
+            record["targetPremise"] = i_node[m.edge_by_id[argument.target_edge].source]
+        nodes.append(record)
     edges: list[dict] = []
 
     def edge(from_id: str, to_id: str) -> None:

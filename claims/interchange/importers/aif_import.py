@@ -21,9 +21,10 @@ How the map becomes tags and links:
 - An RA-node becomes ``supports`` links from each premise to its conclusion, a CA-node
   ``attacks`` links. A node with several premises is one linked argument: its links share the
   group ``"RA 12"`` (the node's type and id). A CA-node whose conclusion is an RA- or CA-node
-  undercuts that argument: its links undercut the argument's first link (the link of the
-  premise whose edge comes first in the file). An RA-node concluding in another scheme node
-  (support for an inference) has no counterpart here and is skipped.
+  undercuts that argument: its links undercut the link of the premise that its
+  ``targetPremise`` names (our own exporter's key), or else the argument's first link (the
+  link of the premise whose edge comes first in the file). An RA-node concluding in another
+  scheme node (support for an inference) has no counterpart here and is skipped.
 - L, YA, TA, MA and PA nodes (dialogue, rephrase, preference) and the edges that touch them
   are skipped and counted in the report, with the reason, as are repeated arguments.
 - Times: ``timestamp`` ("YYYY-MM-DD HH:MM:SS", UTC) becomes the tag's (I-node) or the links'
@@ -58,6 +59,8 @@ from claims.snapshot import DocumentSnapshot, LinkRow, TagRow
 #: The key our own AIF exporter keeps a tag's kind under (AIF readers ignore unknown keys).
 KIND_KEY = "claimKind"
 IMPLICIT_KEY = "implicit"
+#: The key our own AIF exporter names an undercut's target link under, by the link's premise.
+TARGET_PREMISE_KEY = "targetPremise"
 #: Link.group's max_length.
 GROUP_CHARS = 64
 
@@ -318,6 +321,8 @@ class _Builder:
         self.link_places: list[str] = []
         #: The first link of each imported scheme node (what undercuts of it attack).
         self.first_link: dict[str, int] = {}
+        #: (scheme node, premise node) -> the link from that premise (what targetPremise names).
+        self.premise_link: dict[tuple[str, str], int] = {}
         #: (source tag, target, relation) -> (scheme node, link id), to find repeats.
         self.made: dict[tuple, tuple[str, int]] = {}
         self.premise_ids: set[str] = set()
@@ -362,7 +367,7 @@ class _Builder:
                         scheme.node_id,
                     )
                 elif target in self.first_link:
-                    self._argument(scheme, tag_ids, target_link=self.first_link[target])
+                    self._argument(scheme, tag_ids, target_link=self._undercut_link(scheme))
                 else:
                     waiting.append(scheme)
             if len(waiting) == len(pending):
@@ -374,6 +379,23 @@ class _Builder:
                     )
                 break
             pending = waiting
+
+    def _undercut_link(self, scheme: _Scheme) -> int:
+        """Return the link an undercut attacks: its targetPremise's, or the argument's first."""
+        target = scheme.conclusions[0]
+        named = self.graph.nodes[scheme.node_id].get(TARGET_PREMISE_KEY)
+        if named is None:
+            return self.first_link[target]
+        link = self.premise_link.get((target, _node_id(named) or ""))
+        if link is None:
+            self.adjusted.add(
+                f"{scheme.type} nodes",
+                f"their {TARGET_PREMISE_KEY} is not a premise of the argument they undercut, so "
+                "they undercut its first link",
+                scheme.node_id,
+            )
+            return self.first_link[target]
+        return link
 
     def _argument(
         self,
@@ -397,6 +419,8 @@ class _Builder:
                     scheme.node_id,
                 )
                 self.first_link[scheme.node_id] = self.first_link[first_scheme]
+                for premise, key in zip(scheme.premises, keys, strict=True):
+                    self.premise_link[scheme.node_id, premise] = self.made[key][1]
             else:
                 self.skipped.add(
                     f"{scheme.type} nodes",
@@ -430,6 +454,7 @@ class _Builder:
             self.link_places.append(f"node {scheme.node_id} (premise {premise})")
             self.made[key] = (scheme.node_id, link_id)
             self.first_link.setdefault(scheme.node_id, link_id)
+            self.premise_link[scheme.node_id, premise] = link_id
             self.premise_ids.add(premise)
 
     # --- tags ----------------------------------------------------------------------------------

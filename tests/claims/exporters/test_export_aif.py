@@ -26,13 +26,14 @@ def _i(node_id: str, text: str, minute: int, kind: str, implicit: bool = False) 
     }
 
 
-def _s(node_id: str, kind: str, minute: int) -> dict:
+def _s(node_id: str, kind: str, minute: int, **extra: str) -> dict:
     text = {"RA": "Default Inference", "CA": "Default Conflict"}[kind]
     return {
         "nodeID": node_id,
         "text": text,
         "type": kind,
         "timestamp": f"2024-05-01 09:{minute}:00",
+        **extra,
     }
 
 
@@ -47,7 +48,7 @@ GOLDEN = {
         _s("7", "RA", 21),  # the linked argument: 12 and 15 together support 11
         _s("8", "RA", 23),  # 11 supports 13
         _s("9", "CA", 24),  # 14 attacks 13
-        _s("10", "CA", 25),  # 16 undercuts the inference of 8
+        _s("10", "CA", 25, targetPremise="1"),  # 16 undercuts the inference of 8 (link 11 -> 13)
     ],
     "edges": [
         {"edgeID": str(i), "fromID": a, "toID": b, "formEdgeID": None}
@@ -141,24 +142,34 @@ def test_the_rule_check_finds_broken_graphs():
 Canon = tuple
 
 
-def map_arguments(m: ArgumentMap) -> set[Canon]:
-    """The map's arguments as (relation, premise ids, target), a target node or argument."""
+def map_arguments(m: ArgumentMap, *, undercut_links: bool = False) -> set[Canon]:
+    """The map's arguments as (relation, premise ids, target), a target node or argument.
+
+    ``undercut_links``: an undercut's target is the argument and the premise of the link in it
+    that the undercut attacks.
+    """
     argument_of_edge = {e: a for a in m.arguments() for e in a.edge_ids}
 
     def canon(argument: Argument) -> Canon:
         if argument.target_node is not None:
             target: tuple = ("node", argument.target_node)
         else:
-            target = canon(argument_of_edge[argument.target_edge or 0])
+            edge = argument.target_edge or 0
+            target = canon(argument_of_edge[edge])
+            if undercut_links:
+                target = (target, m.edge_by_id[edge].source)
         return (argument.relation, frozenset(argument.premises), target)
 
     return {canon(a) for a in m.arguments()}
 
 
 def aif_arguments(data: dict, m: ArgumentMap) -> set[Canon]:
-    """Read the arguments back out of AIF JSON; I-nodes are the map's nodes in order."""
+    """Read the arguments back out of AIF JSON; I-nodes are the map's nodes in order. An
+    undercut's target is the argument and its premise that the undercut's
+    ``targetPremise`` names (as ``map_arguments(undercut_links=True)`` gives them)."""
     i_nodes = [n for n in data["nodes"] if n["type"] == "I"]
     tag_of = {n["nodeID"]: node.id for n, node in zip(i_nodes, m.nodes, strict=True)}
+    nodes = {n["nodeID"]: n for n in data["nodes"]}
     kinds = {n["nodeID"]: n["type"] for n in data["nodes"]}
     premises: dict[str, set[int]] = {}
     conclusion: dict[str, str] = {}
@@ -174,14 +185,16 @@ def aif_arguments(data: dict, m: ArgumentMap) -> set[Canon]:
         if kinds[target_id] == "I":
             relation = "supports" if kinds[node_id] == "RA" else "attacks"
             return (relation, frozenset(premises[node_id]), ("node", tag_of[target_id]))
-        return ("undercuts", frozenset(premises[node_id]), canon(target_id))
+        target_premise = tag_of[nodes[node_id]["targetPremise"]]
+        assert target_premise in premises[target_id]
+        return ("undercuts", frozenset(premises[node_id]), (canon(target_id), target_premise))
 
     return {canon(node_id) for node_id, kind in kinds.items() if kind != "I"}
 
 
 def test_the_golden_map_reads_back():
     m = map_from_snapshot(make_map_snapshot())
-    assert aif_arguments(GOLDEN, m) == map_arguments(m)
+    assert aif_arguments(GOLDEN, m) == map_arguments(m, undercut_links=True)
 
 
 @given(map_snapshots())
@@ -194,7 +207,7 @@ def test_random_maps_keep_aifs_rules_and_their_arguments(snapshot: DocumentSnaps
         (node.text, node.kind, node.implicit) for node in m.nodes
     ]
     assert len(data["nodes"]) - len(i_nodes) == len(m.arguments())
-    assert aif_arguments(data, m) == map_arguments(m)
+    assert aif_arguments(data, m) == map_arguments(m, undercut_links=True)
 
 
 def test_aif_graph_of_an_empty_map():

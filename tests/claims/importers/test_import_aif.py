@@ -315,7 +315,68 @@ def test_a_conflict_with_a_conflict_undercuts_it_and_support_for_an_inference_is
     assert [t.kind for t in parsed.snapshot.tags] == ["claim", "evidence", "evidence", "evidence"]
 
 
-def test_a_repeated_argument_is_merged_and_a_clashing_one_skipped():
+def undercuts_of_a_linked_argument(first: object, second: object) -> dict:
+    """Nodes 2 and 3 together support 1 (RA 4); node 3 undercuts RA 4 twice, in CA 5 and CA 6,
+    naming ``first`` and ``second`` as the premise whose link each attacks."""
+    return {
+        "nodes": [
+            node("1", "I", "Smoking should be banned in public places."),
+            node("2", "I", "Bars would lose customers."),
+            node("3", "I", "Fines work"),
+            node("4", "RA", "Default Inference"),
+            node("5", "CA", "Default Conflict", targetPremise=first),
+            node("6", "CA", "Default Conflict", targetPremise=second),
+        ],
+        "edges": [
+            {"fromID": "2", "toID": "4"},
+            {"fromID": "3", "toID": "4"},
+            {"fromID": "4", "toID": "1"},
+            {"fromID": "3", "toID": "5"},
+            {"fromID": "5", "toID": "4"},
+            {"fromID": "3", "toID": "6"},
+            {"fromID": "6", "toID": "4"},
+        ],
+    }
+
+
+@pytest.mark.parametrize(("first", "second"), [("2", "3"), (3, 2)])
+def test_our_target_premise_key_picks_the_link_an_undercut_attacks(first, second):
+    parsed = read(undercuts_of_a_linked_argument(first, second))
+    link_of = {"2": 1, "3": 2}
+    assert links_of(parsed) == [
+        (1, 2, 1, None, "supports", "RA 4"),
+        (2, 3, 1, None, "supports", "RA 4"),
+        (3, 3, None, link_of[str(first)], "undercuts", ""),
+        (4, 3, None, link_of[str(second)], "undercuts", ""),
+    ]
+    assert parsed.notes.adjusted == parsed.notes.skipped == ()
+
+
+def test_a_target_premise_outside_the_argument_falls_back_to_its_first_link():
+    parsed = read(undercuts_of_a_linked_argument("1", None))
+    # CA 5 names a node that is no premise of RA 4; CA 6 names none. Both undercut the first
+    # link, so CA 6 repeats CA 5.
+    assert links_of(parsed)[2:] == [(3, 3, None, 1, "undercuts", "")]
+    assert [(n.what, n.ids, n.why) for n in parsed.notes.adjusted] == [
+        (
+            "CA nodes",
+            ("5",),
+            "their targetPremise is not a premise of the argument they undercut, so they "
+            "undercut its first link",
+        ),
+        (
+            "CA nodes",
+            ("6",),
+            "they repeat an earlier argument (same premises, same conclusion) and were merged "
+            "into it",
+        ),
+    ]
+
+
+# With targetPremise, the undercut of the repeat finds the premise's link in the argument that
+# the repeat was merged into.
+@pytest.mark.parametrize("target_premise", [None, "2"])
+def test_a_repeated_argument_is_merged_and_a_clashing_one_skipped(target_premise):
     data = {
         "nodes": [
             node("1", "I", "Smoking should be banned in public places."),
@@ -324,7 +385,7 @@ def test_a_repeated_argument_is_merged_and_a_clashing_one_skipped():
             node("4", "RA", "Default Inference"),
             node("5", "RA", "Argument From Consequences"),
             node("6", "RA", "Default Inference"),
-            node("7", "CA", "Default Conflict"),
+            node("7", "CA", "Default Conflict", targetPremise=target_premise),
         ],
         "edges": [
             {"fromID": "2", "toID": "4"},

@@ -7,15 +7,16 @@ from collections import defaultdict
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
+from claims.argmap.from_snapshot import map_from_snapshot
 from claims.interchange.exporters.aif_export import aif_graph
 from claims.interchange.exporters.json_export import snapshot_as_dict
 from claims.interchange.importers.aif_import import AifImporter
 from claims.interchange.importers.source_text import ImportOptions
 from claims.interchange.importing import annotations_import
 from claims.selectors import document_snapshot
-from claims.snapshot import DocumentSnapshot, ParagraphRow
+from claims.snapshot import DocumentSnapshot, LinkRow, ParagraphRow, TagRow
 from tests.claims.importers.test_import_roundtrip import map_snapshot, maps
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
@@ -52,8 +53,75 @@ def through_aif(snapshot: DocumentSnapshot, author: str = "alice") -> DocumentSn
     return AifImporter().read(io.StringIO(file), options).snapshot
 
 
+def undercuts_of_one_argument() -> DocumentSnapshot:
+    """A passage "0" and an implicit "0" together support another implicit "0" (a linked
+    argument), and the passage undercuts both of the argument's links: two undercuts of one
+    AIF scheme node by the same premise, told apart only by the link each one attacks.
+
+    The case Hypothesis found: AIF names a scheme node, not a link, as an undercut's target,
+    so the second undercut read as a repeat of the first and was merged into it.
+    """
+
+    def tag(tag_id: int, implicit: bool) -> TagRow:
+        return TagRow(
+            id=tag_id,
+            paragraph_id=None if implicit else 10,
+            paragraph_position=None if implicit else 0,
+            start=None if implicit else 0,
+            end=None if implicit else 1,
+            quote="0",
+            prefix="",
+            suffix="",
+            kind="claim",
+            note="",
+            author="alice",
+        )
+
+    def link(link_id: int, source: int, target: int | None, target_link: int | None) -> LinkRow:
+        relation = "supports" if target_link is None else "undercuts"
+        group = "g1" if target_link is None else ""
+        return LinkRow(
+            link_id, source, target, relation, "", "alice", target_link_id=target_link, group=group
+        )
+
+    return DocumentSnapshot(
+        id=None,
+        title="A map",
+        paragraphs=(ParagraphRow(id=10, position=0, text="0"),),
+        tags=(tag(0, False), tag(1, True), tag(2, True)),
+        links=(
+            link(100, 0, 2, None),
+            link(101, 1, 2, None),
+            link(102, 0, None, 100),
+            link(103, 0, None, 101),
+        ),
+    )
+
+
+def test_undercuts_of_two_links_of_one_argument_survive_aif():
+    snapshot = undercuts_of_one_argument()
+    again = through_aif(snapshot)
+    assert graph_shape(aif_graph(again)) == graph_shape(aif_graph(snapshot))
+    # Each undercut attacks the same link as before. The import numbers the tags in the order
+    # of the file's I-nodes, which is the map's reading order.
+    tag_of = {node.id: i + 1 for i, node in enumerate(map_from_snapshot(snapshot).nodes)}
+    links = {lk.id: lk for lk in snapshot.links}
+    links_again = {lk.id: lk for lk in again.links}
+
+    def undercuts(rows: dict[int, LinkRow], tag: dict[int, int]) -> list[tuple[int, int]]:
+        return sorted(
+            (tag[lk.source_id], tag[rows[lk.target_link_id].source_id])
+            for lk in rows.values()
+            if lk.target_link_id is not None
+        )
+
+    same = {tag_id: tag_id for tag_id in tag_of.values()}
+    assert undercuts(links_again, same) == undercuts(links, tag_of) == [(1, 1), (1, 2)]
+
+
 @settings(max_examples=150, deadline=None)
 @given(snapshot=maps(people=("alice",), for_aif=True))
+@example(snapshot=undercuts_of_one_argument())
 def test_any_map_survives_aif_export_and_import(snapshot):
     again = through_aif(snapshot)
     assert graph_shape(aif_graph(again)) == graph_shape(aif_graph(snapshot))
