@@ -37,9 +37,11 @@ from claims.models import (
     parse_statuses,
     tag_page_url,
 )
+from claims.realtime.routing import socket_path
 from claims.selectors import (
     argument_map,
     document_agreement,
+    document_seq,
     document_tags,
     my_reviews,
     tag_authors,
@@ -64,6 +66,8 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs = _paragraphs_of(request, pk)
     document = paragraphs[0].document
     role = roles_of(request.user).get(document.project_id)
+    # Read before the tags: every change the tags miss comes after it in the feed.
+    seq = document_seq(pk)
     tags = TagSerializer.rows(document_tags(request.user, pk))
     state = state_of(request.user, document)
     config = {
@@ -75,6 +79,12 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": reverse("tag-list"),
         },
         "kinds": [k.as_config() for k in all_kinds()],
+        # Live changes: the socket, and the feed to catch up from ``seq`` after a lost connection.
+        "live": {
+            "seq": seq,
+            "socket": socket_path(document.pk),
+            "changes": reverse("document-changes", args=[document.pk]),
+        },
     }
     return render(
         request,

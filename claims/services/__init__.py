@@ -2,7 +2,9 @@
 
 Every service checks the actor's role, validates the whole object against the model's rules
 (``full_clean``, which also runs the database constraints' checks), writes atomically, and
-keeps a ``HistoryEntry`` of the change (who, when, the fields before and after).
+keeps a ``HistoryEntry`` of the change (who, when, the fields before and after). Each is a
+``recorded_write``: its entries are numbered in their document's change feed and stored at its
+end, and announced (``changes_committed``, which the live sockets follow) once it commits.
 
 Every write to an existing row takes the row's next ``version`` with one conditional
 ``UPDATE ... SET version = version + 1 WHERE id = ... AND version = <the version read>``, so of
