@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, ProgressState
+from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Document, ProgressState
 from annotator.permissions import acting_user
 from annotator.selectors import (
     blinded_on,
@@ -39,6 +40,20 @@ from claims.selectors import (
 from claims.serializers import TagSerializer
 
 
+def live_line(request: HttpRequest, document: Document) -> dict[str, Any]:
+    """What a document page's live line needs (templates/claims/_live.html).
+
+    The socket only when this server speaks ASGI (under the WSGI entry the page polls the
+    change feed), and the last seq of the document's changes, read before the page's data so
+    that the feed from there covers whatever the data misses.
+    """
+    return {
+        "socket": f"/ws/documents/{document.pk}/" if isinstance(request, ASGIRequest) else "",
+        "changes": f"/api/documents/{document.pk}/changes/",
+        "seq": None,
+    }
+
+
 @login_required
 def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a document's paragraphs; the page's script paints the tags and handles tagging."""
@@ -48,6 +63,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not paragraphs:
         raise Http404("No such document.")
     document = paragraphs[0].document
+    live = live_line(request, document)
     role = roles_of(request.user).get(document.project_id)
     tags = TagSerializer.rows(document_tags(request.user, pk))
     state = state_of(request.user, document)
@@ -71,6 +87,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "tags": tags,
             "config": config,
+            "live": live,
             "state": state,
             "state_label": ProgressState(state).label,
             "blinded": blinded_on(request.user, document),
@@ -108,6 +125,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such document.")
     document = paragraphs[0].document
     project = document.project
+    live = live_line(request, document)
     role = roles_of(request.user).get(document.project_id)
     # The API's tag representation, each with the user's own review.
     tags = TagSerializer.rows(document_tags(request.user, pk))
@@ -129,6 +147,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "role": role,
             "config": config,
+            "live": live,
             "tags": [{**tag, "mine": mine.get(tag["id"])} for tag in tags],
             "statuses": TagStatus,
         },
@@ -212,6 +231,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     author = request.GET.get("author") or None
+    live = live_line(request, document)
     m = argument_map(document, author=author, statuses=statuses or None, viewer=request.user)
     svg = render_svg(
         m,
@@ -255,6 +275,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
             "accepted_only": statuses == [TagStatus.ACCEPTED],
             "statuses": statuses,
             "focus": request.GET.get("tag", ""),
+            "live": live,
         },
     )
 

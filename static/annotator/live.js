@@ -41,6 +41,22 @@ export function describeStatus(status) {
   }
 }
 
+/** Names in a sentence: "ana", "ana and ben", "ana, ben and cy". */
+export function namesInWords(names) {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/**
+ * One sentence for the cues of changes that came in together ({actor, text} each): each one's
+ * words for up to `max`, else how many changes by whom.
+ */
+export function summarizeCues(cues, max = 3) {
+  if (cues.length <= max) return cues.map((c) => c.text).join("; ");
+  const actors = [...new Set(cues.map((c) => c.actor))];
+  return `${cues.length} changes by ${namesInWords(actors)}`;
+}
+
 /** A socket URL (ws: or wss:, as the page's own scheme) for a path on the page's host. */
 export function socketUrl(path, location) {
   if (!path) return null;
@@ -49,6 +65,15 @@ export function socketUrl(path, location) {
 }
 
 const SOCKET_OPEN = 1;
+
+/** Why the feed refuses for good (signed out, or the document is not open to them any more). */
+function refusal(error) {
+  if (error?.status === 401) return "you are signed out; sign in again and reload the page.";
+  if (error?.status === 403 || error?.status === 404) {
+    return "this document is no longer open to you (reload the page to check).";
+  }
+  return null;
+}
 
 export class LiveFeed {
   /**
@@ -63,6 +88,8 @@ export class LiveFeed {
    * @param {(status: object) => void} [options.onStatus]  {state, retryIn?, every?, reason?}
    * @param {function} [options.WebSocket]  the constructor (none: poll)
    * @param {() => number} [options.writesInFlight]  the page's unanswered writes
+   * @param {(entity: string, id: number) => number|null} [options.holds]  the version of an
+   *   item the page shows now (a change to it no newer is not handed on)
    */
   constructor({
     socketUrl = null,
@@ -75,6 +102,7 @@ export class LiveFeed {
     onStatus = () => {},
     WebSocket = globalThis.WebSocket,
     writesInFlight = () => 0,
+    holds = () => null,
     setTimeout = globalThis.setTimeout.bind(globalThis),
     clearTimeout = globalThis.clearTimeout.bind(globalThis),
     random = Math.random,
@@ -92,6 +120,7 @@ export class LiveFeed {
     this.onStatus = onStatus;
     this.WebSocket = WebSocket;
     this.writesInFlight = writesInFlight;
+    this.holds = holds;
     this.timers = { setTimeout, clearTimeout };
     this.random = random;
     this.pollEvery = pollEvery;
@@ -286,8 +315,8 @@ export class LiveFeed {
       (error) => {
         if (this.stopped || this.polling || this.behindTimer !== null) return;
         if (!this.live) return; // the reconnect catches up
-        if ([401, 403, 404].includes(error?.status)) {
-          this.setStatus({ state: "stopped", reason: error.message });
+        if (refusal(error)) {
+          this.setStatus({ state: "stopped", reason: refusal(error) });
           return;
         }
         const delay = backoffDelay(this.catchUpFailures, { ...this.backoff, random: this.random });
@@ -345,9 +374,9 @@ export class LiveFeed {
       await this.catchUp();
     } catch (error) {
       if (!this.polling || this.stopped) return;
-      if ([401, 403, 404].includes(error?.status)) {
+      if (refusal(error)) {
         this.stopPolling();
-        this.setStatus({ state: "stopped", reason: error.message });
+        this.setStatus({ state: "stopped", reason: refusal(error) });
         return;
       }
       const delay = backoffDelay(this.pollFailures, { ...this.backoff, random: this.random });
@@ -373,7 +402,8 @@ export class LiveFeed {
   deliver(change) {
     const { entity } = splitType(change.type);
     const key = `${entity}:${change.id}`;
-    if (this.known.get(key) >= change.version) return; // the page holds this (or newer)
+    const held = Math.max(this.known.get(key) ?? -1, this.holds(entity, change.id) ?? -1);
+    if (held >= change.version) return; // the page holds this version (or a newer one)
     if (change.actor === this.user && this.writesInFlight() > 0) {
       // Maybe this page's own write, announced before its answer came back: decide once the
       // page's writes are answered and their versions known.

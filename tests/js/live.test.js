@@ -8,7 +8,9 @@ import {
   backoffDelay,
   describeStatus,
   LiveFeed,
+  namesInWords,
   socketUrl,
+  summarizeCues,
   splitType,
 } from "../../static/annotator/live.js";
 
@@ -144,6 +146,19 @@ test("socket URLs follow the page's scheme and host", () => {
   );
   assert.equal(socketUrl("", { protocol: "http:", host: "x" }), null);
   assert.deepEqual(splitType("tag.decided"), { entity: "tag", action: "decided" });
+});
+
+test("cues that come together read as one sentence", () => {
+  const cue = (actor, text) => ({ actor, text });
+  assert.equal(summarizeCues([cue("ana", "ana added a claim tag")]), "ana added a claim tag");
+  assert.equal(
+    summarizeCues([cue("ana", "ana added a claim tag"), cue("ben", "ben deleted a link")]),
+    "ana added a claim tag; ben deleted a link",
+  );
+  const many = ["ana", "ben", "ana", "cy"].map((who) => cue(who, `${who} changed a tag`));
+  assert.equal(summarizeCues(many), "4 changes by ana, ben and cy");
+  assert.equal(namesInWords(["ana", "ben"]), "ana and ben");
+  assert.equal(namesInWords([]), "");
 });
 
 // --- The socket --------------------------------------------------------------------------------
@@ -332,6 +347,21 @@ test("a change this page wrote itself is not handed on; the same user's other ta
   );
 });
 
+test("a change to a version the page already shows is not handed on", async () => {
+  const shown = new Map([["link:7", 2]]);
+  const { live, got } = feedWith({ holds: (entity, id) => shown.get(`${entity}:${id}`) ?? null });
+  live.start();
+  sockets[0].open();
+  await settle();
+  sockets[0].send(change(11, { type: "link.updated", id: 7, version: 2, actor: "ben" }));
+  sockets[0].send(change(12, { type: "link.updated", id: 7, version: 3, actor: "ben" }));
+  sockets[0].send(change(13, { type: "tag.updated", id: 7, version: 2, actor: "ben" }));
+  assert.deepEqual(
+    got.map((c) => c.seq),
+    [12, 13],
+  );
+});
+
 test("an own change that arrives before its write is answered waits for the answer", async () => {
   let inFlight = 1;
   const { live, got } = feedWith({ writesInFlight: () => inFlight });
@@ -450,7 +480,7 @@ test("a feed that refuses this person stops the polling with the reason", async 
   await settle();
   assert.deepEqual(statuses.at(-1), {
     state: "stopped",
-    reason: "Not allowed: you may not do this.",
+    reason: "this document is no longer open to you (reload the page to check).",
   });
   assert.deepEqual(timers.due(), []);
 });
