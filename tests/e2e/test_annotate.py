@@ -259,9 +259,7 @@ def test_two_browsers_editing_one_tag_never_overwrite_each_other(page: Page, see
     conflict = other.locator("#details .conflict")
     expect(conflict).to_contain_text("demo changed this tag while you were editing it")
     expect(other.locator("#details .tag-card-summary .kind-label")).to_have_text("Evidence")
-    expect(conflict.locator('tr[data-field="note"]')).to_contain_text(
-        "My note, written meanwhile"
-    )
+    expect(conflict.locator('tr[data-field="note"]')).to_contain_text("My note, written meanwhile")
     expect(conflict.locator('tr[data-field="kind"]')).to_contain_text("kept either way")
     expect(other.locator("#details").get_by_label("Note", exact=True)).to_be_disabled()
     tag.refresh_from_db()
