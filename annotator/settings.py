@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First: its runserver (HTTP and WebSocket over ASGI) replaces Django's and staticfiles'.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "channels",
     "csp",
     "annotator",
     "claims",
@@ -68,6 +71,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "annotator.urls"
+# The ASGI entry serves pages, the API and the live sockets; the WSGI entry serves pages and the
+# API only (the pages then catch up from the change feed).
+ASGI_APPLICATION = "annotator.asgi.application"
 WSGI_APPLICATION = "annotator.wsgi.application"
 
 TEMPLATES = [
@@ -141,6 +147,33 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Channel layer --------------------------------------------------------------------------
+# How a committed change reaches the sockets open on its document. With REDIS_URL: Redis, so
+# every server process (and machine) sees every change. Without: the process's memory, which
+# serves one process (make run) and nothing else.
+# capacity: messages waiting per socket before new ones are dropped (a socket that far behind
+# catches up from the change feed); a burst of 500 writes on one document stays within it.
+
+CHANNEL_LAYER_CAPACITY = int(os.environ.get("DJANGO_CHANNEL_CAPACITY", "2000"))
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": CHANNEL_LAYER_CAPACITY,
+                "expiry": 60,
+                "prefix": "claims-live",
+            },
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_LAYER_CAPACITY, "expiry": 60},
+        }
+    )
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 

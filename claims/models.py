@@ -368,13 +368,34 @@ class HistoryAction(models.TextChoices):
 
 
 class HistoryEntry(models.Model):
-    """One change to a tag, link or review: who, when, and the fields before and after."""
+    """One change to a tag, link or review: who, when, and the fields before and after.
+
+    The entries of a document, in ``seq`` order, are its change feed (the live pages' events):
+    ``seq`` counts 1, 2, 3... per document, in the order the writes committed (see
+    ``claims.services.versioned.take_seqs``).
+    """
 
     project = models.ForeignKey(
         "annotator.Project", on_delete=models.CASCADE, related_name="history"
     )
+    # Null only for an entry whose item is gone (restored from a backup that lacked it).
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="history", null=True, blank=True
+    )
+    seq = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The change's number in its document's feed."
+    )
     entity = models.CharField(max_length=16)  # "tag", "link" or "review"
     object_id = models.BigIntegerField()
+    # Whose tag, link or review it is (a review's reviewer): a blind first pass hides the
+    # entries of other people's items, as it hides the items.
+    item_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     action = models.CharField(max_length=16, choices=HistoryAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -387,7 +408,28 @@ class HistoryEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["entity", "object_id"], name="history_entity_object")]
+        constraints = [
+            # Also the feed's index: a document's entries after a seq, in order.
+            models.UniqueConstraint(fields=["document", "seq"], name="history_document_seq"),
+        ]
         verbose_name_plural = "history entries"
 
     def __str__(self) -> str:
         return f"{self.entity} {self.object_id} {self.action} by {self.actor_id} at {self.at}"
+
+
+class ChangeCounter(models.Model):
+    """The last ``seq`` given to a change of a document (see ``HistoryEntry.seq``).
+
+    One row a document, made by its first change. A write takes its numbers by raising
+    ``last_seq`` in its own transaction, which locks the row until the write commits or rolls
+    back: see ``claims.services.versioned.take_seqs``.
+    """
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="change_counter"
+    )
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"document {self.document_id} at change {self.last_seq}"

@@ -46,6 +46,17 @@ def project_id_of(obj: object) -> int:
     raise TypeError(f"No project for {type(obj).__name__}")
 
 
+def document_id_of(obj: object) -> int:
+    """Return the document id of a tag, link or review."""
+    if isinstance(obj, Tag):
+        return obj.document_id
+    if isinstance(obj, Link):
+        return obj.source.document_id
+    if isinstance(obj, Review):
+        return obj.tag.document_id
+    raise TypeError(f"No document for {type(obj).__name__}")
+
+
 def owner_id_of(obj: Any) -> int:
     # A tag or link (author_id) or a review (reviewer_id).
     return getattr(obj, "author_id", None) or obj.reviewer_id

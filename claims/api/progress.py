@@ -4,6 +4,7 @@ GET /api/documents/{id}/progress/ and POST /api/documents/{id}/state/."""
 from dataclasses import asdict
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
@@ -17,6 +18,7 @@ from annotator.permissions import acting_user
 from annotator.selectors import blinded_on, documents_for
 from annotator.services import SETTABLE_PROGRESS, progress_set
 from annotator.strict_input import StrictInputMixin
+from claims.realtime.publish import announce_access_changed
 from claims.selectors.progress import progress_by_document
 
 
@@ -82,5 +84,8 @@ class DocumentStateView(APIView):
         document = get_object_or_404(documents_for(user), pk=pk)
         serializer = StateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        progress_set(actor=user, document=document, state=serializer.validated_data["state"])
+        with transaction.atomic():
+            progress_set(actor=user, document=document, state=serializer.validated_data["state"])
+            # The user's live sockets look again at what a blind first pass lets them see.
+            announce_access_changed(document_id=document.pk, user_id=user.pk)
         return _progress(user, document)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from claims.api.agreement import DocumentAgreementView
+from claims.api.changes import DocumentChangesView
 from claims.api.exports import DocumentExportView, ProjectExportView
 from claims.api.imports import ProjectImportView
 from claims.api.links import LinkViewSet
@@ -31,5 +32,6 @@ urlpatterns = [
         name="document-progress",
     ),
     path("documents/<int:pk>/state/", DocumentStateView.as_view(), name="document-state"),
+    path("documents/<int:pk>/changes/", DocumentChangesView.as_view(), name="document-changes"),
     *router.urls,
 ]

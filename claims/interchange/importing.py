@@ -36,8 +36,10 @@ from claims.interchange.importers.source_text import (
     Problems,
 )
 from claims.models import HistoryAction, HistoryEntry, Link, Review, SoftDeletable, Tag
+from claims.permissions import document_id_of, owner_id_of
 from claims.sanitize import clean_html
 from claims.services import state_of
+from claims.services.versioned import number_entries
 from claims.snapshot import DocumentSnapshot, LinkRow, ReviewRow, TagRow
 
 #: document_create's error keys that are not fields of the file's "document" object.
@@ -289,21 +291,26 @@ def _keep_times(
 
 
 def _record_history(project: Project, actor: User | None, objs: Iterable[SoftDeletable]) -> None:
-    HistoryEntry.objects.bulk_create(
-        (
-            HistoryEntry(
-                project=project,
-                entity=cast(str, obj._meta.model_name),
-                object_id=obj.pk,
-                action=HistoryAction.CREATE,
-                actor=actor,
-                after=state_of(obj),
-                comment="Imported.",
-            )
-            for obj in objs
-        ),
-        batch_size=500,
-    )
+    """A "create" entry for every row, numbered in the new document's change feed.
+
+    Nobody can be following a document that did not exist, so no event is announced.
+    """
+    entries = [
+        HistoryEntry(
+            project=project,
+            document_id=document_id_of(obj),
+            entity=cast(str, obj._meta.model_name),
+            object_id=obj.pk,
+            item_author_id=owner_id_of(obj),
+            action=HistoryAction.CREATE,
+            actor=actor,
+            after=state_of(obj),
+            comment="Imported.",
+        )
+        for obj in objs
+    ]
+    number_entries(entries)
+    HistoryEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def _create_links(

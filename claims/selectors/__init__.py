@@ -1,9 +1,11 @@
 """Reads of tags, links and reviews, scoped to the projects a user belongs to.
 
-``scoped``: what each user may see; ``snapshots``: documents and projects as plain data for the
-exporters and the map; ``review``: discussions, statuses, agreement and counts.
+``scoped``: what each user may see; ``changes``: a document's change feed; ``snapshots``:
+documents and projects as plain data for the exporters and the map; ``review``: discussions,
+statuses, agreement and counts.
 """
 
+from claims.selectors.changes import ChangePage, changes_since, document_seq, visible_change
 from claims.selectors.progress import AnnotatorProgress, progress_by_document
 from claims.selectors.review import (
     AgreementInputs,
@@ -42,11 +44,14 @@ __all__ = [
     "READING_ORDER",
     "AgreementInputs",
     "AnnotatorProgress",
+    "ChangePage",
     "ReviewCounts",
     "agreement_inputs",
     "argument_map",
+    "changes_since",
     "consistent_reads",
     "document_agreement",
+    "document_seq",
     "document_snapshot",
     "document_tags",
     "documents_with_tag_counts_for",
@@ -66,5 +71,6 @@ __all__ = [
     "tag_for_restore",
     "tags_for",
     "tags_visible_to",
+    "visible_change",
     "with_review_counts",
 ]

@@ -6,7 +6,6 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,13 +24,13 @@ from claims.permissions import (
 )
 from claims.services.links import delete_links
 from claims.services.tags import tag_update
-from claims.services.versioned import bump_version, record_history, state_of
+from claims.services.versioned import bump_version, record_history, recorded_write, state_of
 
 NOT_A_CURATOR_TO_EDIT = "Only a curator or an owner may edit other people's tags."
 NOT_A_CURATOR_TO_MERGE = "Only a curator or an owner may merge tags."
 
 
-@transaction.atomic
+@recorded_write
 def tag_curate_edit(
     *,
     actor: User,
@@ -115,7 +114,7 @@ def _repoint_link(
     record_history(link, action=HistoryAction.MERGE, actor=actor, before=before, comment=comment)
 
 
-@transaction.atomic
+@recorded_write
 def tags_merge(*, actor: User, tags: Sequence[Tag], into: Tag | None = None) -> Tag:
     """Merge near-duplicate tags into one accepted tag (curators and owners).
 

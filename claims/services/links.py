@@ -6,7 +6,6 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from annotator.selectors import role_in
@@ -24,6 +23,7 @@ from claims.services.versioned import (
     NOT_A_CONTRIBUTOR,
     bump_version,
     check_version,
+    recorded_write,
     require_change,
     save_validated,
     soft_delete,
@@ -117,7 +117,7 @@ def _check_group(link: Link) -> None:
             )
 
 
-@transaction.atomic
+@recorded_write
 def link_create(
     *,
     actor: User,
@@ -152,7 +152,7 @@ def link_create(
     return link
 
 
-@transaction.atomic
+@recorded_write
 def link_update(
     *,
     actor: User,
@@ -177,7 +177,7 @@ def link_update(
     return link
 
 
-@transaction.atomic
+@recorded_write
 def link_delete(*, actor: User, link: Link, expected_version: int | None = None) -> None:
     """Soft-delete a link and the links that undercut it."""
     require_change(actor, link)
@@ -186,7 +186,7 @@ def link_delete(*, actor: User, link: Link, expected_version: int | None = None)
     delete_links(Link.objects.filter(target_link=link), actor=actor, at=now)
 
 
-@transaction.atomic
+@recorded_write
 def link_restore(*, actor: User, link: Link, expected_version: int | None = None) -> Link:
     """Restore a deleted link (and undercuts deleted with it); its ends must be live."""
     require_change(actor, link)

@@ -1,7 +1,6 @@
 """Writes to reviews: submit, change, delete and restore a verdict on someone else's tag."""
 
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from annotator.selectors import role_in
 from annotator.services import Conflict
@@ -17,6 +16,7 @@ from claims.sanitize import clean_html
 from claims.services.versioned import (
     NOT_A_CONTRIBUTOR,
     check_version,
+    recorded_write,
     require_change,
     save_validated,
     soft_delete,
@@ -25,7 +25,7 @@ from claims.services.versioned import (
 )
 
 
-@transaction.atomic
+@recorded_write
 def review_submit(*, actor: User, tag: Tag, verdict: str, comment: str = "") -> Review:
     """Record the actor's verdict on someone else's tag."""
     require(can_contribute(role_in(actor, tag.document.project_id)), NOT_A_CONTRIBUTOR)
@@ -34,7 +34,7 @@ def review_submit(*, actor: User, tag: Tag, verdict: str, comment: str = "") -> 
     return review
 
 
-@transaction.atomic
+@recorded_write
 def review_update(
     *,
     actor: User,
@@ -55,14 +55,14 @@ def review_update(
     return review
 
 
-@transaction.atomic
+@recorded_write
 def review_delete(*, actor: User, review: Review, expected_version: int | None = None) -> None:
     """Soft-delete a review."""
     require_change(actor, review)
     soft_delete(review, actor=actor, expected_version=expected_version)
 
 
-@transaction.atomic
+@recorded_write
 def review_restore(*, actor: User, review: Review, expected_version: int | None = None) -> Review:
     """Restore a deleted review; its tag must be live."""
     require_change(actor, review)

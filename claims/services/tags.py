@@ -4,7 +4,6 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from claims.services.versioned import (
     bump_version,
     check_version,
     record_history,
+    recorded_write,
     require_change,
     save_validated,
     soft_delete,
@@ -43,7 +43,7 @@ def context_of(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
-@transaction.atomic
+@recorded_write
 def tag_create(
     *,
     actor: User,
@@ -80,7 +80,7 @@ def tag_create(
     return tag
 
 
-@transaction.atomic
+@recorded_write
 def implicit_tag_create(
     *, actor: User, document: Document, text: str, kind: str, note: str = ""
 ) -> Tag:
@@ -98,7 +98,7 @@ def implicit_tag_create(
     return tag
 
 
-@transaction.atomic
+@recorded_write
 def tag_update(
     *,
     actor: User,
@@ -138,7 +138,7 @@ def tag_update(
     return tag
 
 
-@transaction.atomic
+@recorded_write
 def tag_delete(*, actor: User, tag: Tag, expected_version: int | None = None) -> None:
     """Soft-delete a tag and, with the same timestamp, the live links that touch it."""
     require_change(actor, tag)
@@ -147,7 +147,7 @@ def tag_delete(*, actor: User, tag: Tag, expected_version: int | None = None) ->
     delete_links(Link.objects.filter(Q(source=tag) | Q(target=tag)), actor=actor, at=now)
 
 
-@transaction.atomic
+@recorded_write
 def tag_restore(*, actor: User, tag: Tag, expected_version: int | None = None) -> Tag:
     """Restore a deleted tag and the links that were deleted with it."""
     require_change(actor, tag)
@@ -158,7 +158,7 @@ def tag_restore(*, actor: User, tag: Tag, expected_version: int | None = None) -
     return tag
 
 
-@transaction.atomic
+@recorded_write
 def tag_decide(
     *,
     actor: User,

@@ -88,6 +88,9 @@ LINK_REFS = {
 }
 REVIEW_REFS = {"tag": "tags", "reviewer": "user", "deleted_by": "user"}
 HISTORY_REFS = {"actor": "user"}
+#: What a restore works out again from the items, so a backup leaves it out: each entry's
+#: document and item author, and its number in the document's change feed.
+HISTORY_DERIVED = ("document", "item_author", "seq")
 
 #: The kind behind each history entity, and its model (for the ``*_id`` keys of before/after).
 HISTORY_KINDS = {"tag": ("tags", Tag), "link": ("links", Link), "review": ("reviews", Review)}

@@ -39,6 +39,7 @@ from claims.interchange.backup.fields import (
 )
 from claims.models import HistoryEntry, Link, Review, Tag
 from claims.sanitize import clean_html
+from claims.services.versioned import number_entries
 
 # --- Import ---------------------------------------------------------------------------------
 
@@ -306,7 +307,9 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
         numbered("tags", Tag, TAG_FIELDS, TAG_REFS)
         _import_links(sections["links"], resolve, report, bar)
         numbered("reviews", Review, REVIEW_FIELDS, REVIEW_REFS)
-        _insert(HistoryEntry, _history(sections["history"], project, resolve), bar)
+        history = _history(sections["history"], project, resolve)
+        _attribute(history, project)
+        _insert(HistoryEntry, history, bar)
     except IntegrityError as exc:
         raise BackupError(f"The database refused a row of the file: {exc}") from None
     finally:
@@ -340,6 +343,36 @@ def _history(rows: list[dict], project: Project, resolve: _Resolver) -> list[His
             entry.after = _load_state(model, kind, row["after"], resolve, f"{where}.after")
         entries.append(entry)
     return entries
+
+
+def _attribute(entries: list[HistoryEntry], project: Project) -> None:
+    """Give each entry its item's document and author, and number each document's entries in
+    the file's order (the order they were recorded in): the change feed starts again.
+
+    A backup keeps neither (they follow from the items); an entry whose item the file lacks
+    keeps no document and is in no feed.
+    """
+    items = {
+        "tag": Tag.all_objects.filter(document__project=project).values_list(
+            "pk", "document_id", "author_id"
+        ),
+        "link": Link.all_objects.filter(source__document__project=project).values_list(
+            "pk", "source__document_id", "author_id"
+        ),
+        "review": Review.all_objects.filter(tag__document__project=project).values_list(
+            "pk", "tag__document_id", "reviewer_id"
+        ),
+    }
+    found = {
+        (entity, pk): (document_id, author_id)
+        for entity, rows in items.items()
+        for pk, document_id, author_id in rows
+    }
+    for entry in entries:
+        entry.document_id, entry.item_author_id = found.get(
+            (entry.entity, entry.object_id), (None, None)
+        )
+    number_entries(entries)
 
 
 def _import_links(rows: list[dict], resolve: _Resolver, report: ImportReport, bar: tqdm) -> None:

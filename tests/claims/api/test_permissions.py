@@ -202,6 +202,18 @@ CASES = [
     ),
     # The argument map: every member reads it, in every view.
     Case("document map", "get", lambda w, r: f"/api/documents/{w.document.pk}/map/", READ),
+    Case("document changes", "get", lambda w, r: f"/api/documents/{w.document.pk}/changes/", READ),
+    # Progress: members read everyone's; contributors mark the document done for themselves.
+    Case(
+        "document progress", "get", lambda w, r: f"/api/documents/{w.document.pk}/progress/", READ
+    ),
+    Case(
+        "document state",
+        "post",
+        lambda w, r: f"/api/documents/{w.document.pk}/state/",
+        statuses(owner=200, curator=200, annotator=200, viewer=403, outsider=404, anonymous=401),
+        lambda w: {"state": "done"},
+    ),
     Case(
         "document map, one author, accepted only",
         "get",

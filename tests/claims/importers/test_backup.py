@@ -322,7 +322,12 @@ def test_every_field_of_every_model_is_kept_or_deliberately_left_out():
         Tag: (*backup.TAG_FIELDS, *backup.TAG_REFS),
         Link: (*backup.LINK_FIELDS, *backup.LINK_REFS),
         Review: (*backup.REVIEW_FIELDS, *backup.REVIEW_REFS),
-        HistoryEntry: (*backup.HISTORY_FIELDS, *backup.HISTORY_REFS, "object_id"),
+        HistoryEntry: (
+            *backup.HISTORY_FIELDS,
+            *backup.HISTORY_REFS,
+            *backup.HISTORY_DERIVED,
+            "object_id",
+        ),
     }
     for model, fields in kept.items():
         names = {f.name for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)}
