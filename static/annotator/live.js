@@ -65,6 +65,8 @@ export function socketUrl(path, location) {
 }
 
 const SOCKET_OPEN = 1;
+/** The close code of a socket the server refuses (signed out, not a member): no retrying. */
+export const REFUSED = 4403;
 
 /** Why the feed refuses for good (signed out, or the document is not open to them any more). */
 function refusal(error) {
@@ -107,6 +109,7 @@ export class LiveFeed {
     clearTimeout = globalThis.clearTimeout.bind(globalThis),
     random = Math.random,
     pollEvery = 5000,
+    pingEvery = 25000,
     backoff = { base: 1000, cap: 30000 },
     socketTries = 3,
   }) {
@@ -124,6 +127,7 @@ export class LiveFeed {
     this.timers = { setTimeout, clearTimeout };
     this.random = random;
     this.pollEvery = pollEvery;
+    this.pingEvery = pingEvery;
     this.backoff = backoff;
     this.socketTries = socketTries;
 
@@ -133,6 +137,8 @@ export class LiveFeed {
     this.socketFailures = 0; // sockets closed in a row without opening
     this.reconnects = 0; // reconnect attempts since the socket was last open
     this.reconnectTimer = null;
+    this.pingTimer = null;
+    this.awaitingPong = false;
     this.polling = false;
     this.pollTimer = null;
     this.pollFailures = 0;
@@ -159,6 +165,7 @@ export class LiveFeed {
     this.timers.clearTimeout(this.reconnectTimer);
     this.timers.clearTimeout(this.pollTimer);
     this.timers.clearTimeout(this.behindTimer);
+    this.timers.clearTimeout(this.pingTimer);
     const socket = this.socket;
     this.socket = null;
     socket?.close();
@@ -222,11 +229,13 @@ export class LiveFeed {
       this.reconnects = 0;
       this.stopPolling();
       this.setStatus({ state: "live" });
+      this.heartbeat(socket);
       // Whatever happened while there was no socket (or since the page was rendered).
       this.catchUpLive();
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
+      this.awaitingPong = false; // any message shows the connection is alive
       let message;
       try {
         message = JSON.parse(event.data);
@@ -235,15 +244,55 @@ export class LiveFeed {
       }
       this.receive(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event?.code === REFUSED) {
+        this.refused();
+        return;
+      }
       this.socketClosed(opened);
     };
   }
 
+  /** The server will not let this person follow the document: stop, and say why. */
+  refused() {
+    this.onPresence([]);
+    this.stop();
+    this.setStatus({ state: "stopped", reason: refusal({ status: 403 }) });
+  }
+
+  /**
+   * Ping now and then: a connection that died without a close (a sleeping laptop, a dropped
+   * route) answers nothing, and is then closed and opened again.
+   */
+  heartbeat(socket) {
+    this.awaitingPong = false;
+    const beat = () => {
+      this.pingTimer = null;
+      if (this.socket !== socket || this.stopped) return;
+      if (this.awaitingPong) {
+        this.socket = null;
+        socket.close();
+        this.socketClosed(true);
+        return;
+      }
+      this.awaitingPong = true;
+      try {
+        socket.send(JSON.stringify({ type: "ping" }));
+      } catch {
+        // A socket that cannot send is about to close; its close event reconnects.
+      }
+      this.pingTimer = this.timers.setTimeout(beat, this.pingEvery);
+    };
+    this.timers.clearTimeout(this.pingTimer);
+    this.pingTimer = this.timers.setTimeout(beat, this.pingEvery);
+  }
+
   socketClosed(opened) {
     if (this.stopped) return;
+    this.timers.clearTimeout(this.pingTimer);
+    this.pingTimer = null;
     this.onPresence([]);
     if (!opened) this.socketFailures += 1;
     const delay = backoffDelay(this.reconnects, { ...this.backoff, random: this.random });
@@ -263,6 +312,7 @@ export class LiveFeed {
       this.onPresence(Array.isArray(message.users) ? message.users : []);
       return;
     }
+    if (message.type === "pong" || message.type === "error") return;
     if (typeof message.seq !== "number") return;
     if (this.catching || this.behindTimer !== null) {
       this.queue.push(message);

@@ -581,7 +581,7 @@ async function reviewChanged(action, review) {
   if (!tags.has(review.tag)) return;
   if (review.reviewer === config.user) {
     // The reviewer's own review, written elsewhere (another tab).
-    if (action === "deleted") mine.delete(review.tag);
+    if (action === "deleted" || review.deleted_at) mine.delete(review.tag);
     else mine.set(review.tag, review);
   }
   if (review.tag === state.current) {
@@ -601,7 +601,8 @@ function liveChange(change) {
     return;
   }
   if (entity !== "tag") return;
-  if (action === "deleted") tagDeleted(change.id, actor);
+  // A change's data is the item as it is now: it may have been deleted (or merged away) since.
+  if (action === "deleted" || data?.deleted_at) tagDeleted(change.id, actor);
   else if (!data || data.document !== config.documentId) return;
   else if (action === "decided") tagDecided(data, actor);
   else if (action === "created" || action === "restored") tagAdded(data);

@@ -48,18 +48,24 @@ class FakeSocket {
     this.url = url;
     this.readyState = 0;
     this.closed = false;
+    this.sent = [];
     sockets.push(this);
   }
   open() {
     this.readyState = 1;
     this.onopen?.();
   }
-  send(message) {
+  /** A message from the server. */
+  deliver(message) {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  drop() {
+  /** What the page sends (pings). */
+  send(text) {
+    this.sent.push(JSON.parse(text));
+  }
+  drop(code = 1006) {
     this.readyState = 3;
-    this.onclose?.({ code: 1006 });
+    this.onclose?.({ code });
   }
   close() {
     this.closed = true;
@@ -171,11 +177,11 @@ test("changes arrive in order; presence is passed on; old seqs are ignored", asy
   sockets[0].open();
   await settle();
   assert.deepEqual(statuses.at(-1), { state: "live" });
-  sockets[0].send({ type: "presence", users: ["ana", "ben"] });
-  sockets[0].send(change(11));
-  sockets[0].send(change(12));
-  sockets[0].send(change(12)); // a duplicate
-  sockets[0].send(change(9)); // older than the page
+  sockets[0].deliver({ type: "presence", users: ["ana", "ben"] });
+  sockets[0].deliver(change(11));
+  sockets[0].deliver(change(12));
+  sockets[0].deliver(change(12)); // a duplicate
+  sockets[0].deliver(change(9)); // older than the page
   assert.deepEqual(presence.at(-1), ["ana", "ben"]);
   assert.deepEqual(
     got.map((c) => c.seq),
@@ -217,7 +223,7 @@ test("a lost socket reconnects with growing, capped delays, then catches up from
   live.start();
   sockets[0].open();
   await settle();
-  sockets[0].send(change(11));
+  sockets[0].deliver(change(11));
   sockets[0].drop();
   assert.deepEqual(presence.at(-1), []);
   // random() is 0.5: three quarters of each step.
@@ -268,9 +274,9 @@ test("a gap in the seqs is filled from the feed, then the held messages follow o
   live.start();
   sockets[0].open();
   await settle();
-  sockets[0].send(change(11));
-  sockets[0].send(change(13)); // 12 is missing
-  sockets[0].send(change(14)); // arrives while catching up
+  sockets[0].deliver(change(11));
+  sockets[0].deliver(change(13)); // 12 is missing
+  sockets[0].deliver(change(14)); // arrives while catching up
   assert.deepEqual(
     got.map((c) => c.seq),
     [11],
@@ -290,13 +296,13 @@ test("a gap the feed cannot fill (changes hidden from this person) moves on to t
   live.start();
   sockets[0].open();
   await settle();
-  sockets[0].send(change(13));
+  sockets[0].deliver(change(13));
   await settle();
   assert.deepEqual(
     got.map((c) => c.seq),
     [13],
   );
-  sockets[0].send(change(14));
+  sockets[0].deliver(change(14));
   assert.deepEqual(
     got.map((c) => c.seq),
     [13, 14],
@@ -315,10 +321,10 @@ test("when the feed cannot be read the page is told, and the gap is tried again 
   live.start();
   sockets[0].open();
   await settle();
-  sockets[0].send(change(12));
+  sockets[0].deliver(change(12));
   await settle();
   assert.deepEqual(statuses.at(-1), { state: "behind", retryIn: 1500 });
-  sockets[0].send(change(13)); // held: the gap is still open
+  sockets[0].deliver(change(13)); // held: the gap is still open
   assert.deepEqual(got, []);
   timers.runAll();
   await settle();
@@ -338,9 +344,9 @@ test("a change this page wrote itself is not handed on; the same user's other ta
   await settle();
   live.remember("tag", 5, 1); // loaded with the page
   live.wrote({ entity: "tag", id: 5, version: 2 }); // this page's edit
-  sockets[0].send(change(11, { type: "tag.updated", id: 5, version: 2, actor: "ana" }));
-  sockets[0].send(change(12, { type: "tag.updated", id: 5, version: 3, actor: "ana" })); // another tab
-  sockets[0].send(change(13, { type: "tag.deleted", id: 5, version: 3, actor: "ben" })); // seen
+  sockets[0].deliver(change(11, { type: "tag.updated", id: 5, version: 2, actor: "ana" }));
+  sockets[0].deliver(change(12, { type: "tag.updated", id: 5, version: 3, actor: "ana" })); // another tab
+  sockets[0].deliver(change(13, { type: "tag.deleted", id: 5, version: 3, actor: "ben" })); // seen
   assert.deepEqual(
     got.map((c) => c.seq),
     [12],
@@ -353,9 +359,9 @@ test("a change to a version the page already shows is not handed on", async () =
   live.start();
   sockets[0].open();
   await settle();
-  sockets[0].send(change(11, { type: "link.updated", id: 7, version: 2, actor: "ben" }));
-  sockets[0].send(change(12, { type: "link.updated", id: 7, version: 3, actor: "ben" }));
-  sockets[0].send(change(13, { type: "tag.updated", id: 7, version: 2, actor: "ben" }));
+  sockets[0].deliver(change(11, { type: "link.updated", id: 7, version: 2, actor: "ben" }));
+  sockets[0].deliver(change(12, { type: "link.updated", id: 7, version: 3, actor: "ben" }));
+  sockets[0].deliver(change(13, { type: "tag.updated", id: 7, version: 2, actor: "ben" }));
   assert.deepEqual(
     got.map((c) => c.seq),
     [12, 13],
@@ -368,8 +374,8 @@ test("an own change that arrives before its write is answered waits for the answ
   live.start();
   sockets[0].open();
   await settle();
-  sockets[0].send(change(11, { type: "tag.created", id: 40, version: 1, actor: "ana" }));
-  sockets[0].send(change(12, { type: "tag.created", id: 41, version: 1, actor: "ben" }));
+  sockets[0].deliver(change(11, { type: "tag.created", id: 40, version: 1, actor: "ana" }));
+  sockets[0].deliver(change(12, { type: "tag.created", id: 41, version: 1, actor: "ben" }));
   assert.deepEqual(
     got.map((c) => c.seq),
     [12],
@@ -384,7 +390,7 @@ test("an own change that arrives before its write is answered waits for the answ
 
   // A write that failed: the held change was someone else's (the same user elsewhere).
   inFlight = 1;
-  sockets[0].send(change(13, { type: "link.created", id: 7, version: 1, actor: "ana" }));
+  sockets[0].deliver(change(13, { type: "link.created", id: 7, version: 1, actor: "ana" }));
   inFlight = 0;
   live.wrote(null);
   assert.deepEqual(
@@ -469,7 +475,7 @@ test("a socket that never opens falls back to polling, and a later open stops th
   await settle();
   assert.deepEqual(statuses.at(-1), { state: "live" });
   assert.equal(live.polling, false);
-  assert.deepEqual(timers.due(), []);
+  assert.deepEqual(timers.due(), [25000]); // only the socket's ping is left waiting
 });
 
 test("a feed that refuses this person stops the polling with the reason", async () => {
@@ -483,6 +489,41 @@ test("a feed that refuses this person stops the polling with the reason", async 
     reason: "this document is no longer open to you (reload the page to check).",
   });
   assert.deepEqual(timers.due(), []);
+});
+
+test("a refused socket (4403) stops for good and says why", async () => {
+  const timers = fakeTimers();
+  const { live, statuses } = feedWith({ timers, pingEvery: 1e9 });
+  live.start();
+  sockets[0].open();
+  await settle();
+  sockets[0].drop(4403);
+  assert.deepEqual(statuses.at(-1), {
+    state: "stopped",
+    reason: "this document is no longer open to you (reload the page to check).",
+  });
+  assert.deepEqual(timers.due(), []);
+  assert.equal(sockets.length, 1);
+});
+
+test("a socket that stops answering pings is closed and opened again", async () => {
+  const timers = fakeTimers();
+  const { live, statuses } = feedWith({ timers, pingEvery: 20000 });
+  live.start();
+  sockets[0].open();
+  await settle();
+  assert.deepEqual(timers.due(), [20000]);
+  timers.runAll();
+  assert.deepEqual(sockets[0].sent, [{ type: "ping" }]);
+  sockets[0].deliver({ type: "pong" }); // alive
+  timers.runAll();
+  assert.equal(sockets[0].sent.length, 2);
+  assert.equal(sockets[0].closed, false);
+  timers.runAll(); // no answer to the second ping
+  assert.equal(sockets[0].closed, true);
+  assert.deepEqual(statuses.at(-1), { state: "paused", retryIn: 750 });
+  timers.runAll();
+  assert.equal(sockets.length, 2);
 });
 
 test("retry now skips the wait; stop closes the socket and cancels every timer", async () => {

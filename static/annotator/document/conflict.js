@@ -73,6 +73,7 @@ export function closeConflict(card) {
  */
 export function showConflict(card, form, versions, actor, { save, takeTheirs }) {
   closeConflict(card);
+  card.querySelector(".card-notice")?.remove(); // the dialog says it all now
   const n = ++ids;
   const theirName = actor ?? "the other person";
   const section = document.createElement("section");

@@ -37,10 +37,16 @@ function kindNoun(kind) {
 }
 
 let cueToast = null;
-const tell = cueTeller((text) => {
+const teller = cueTeller((text) => {
   cueToast?.remove();
   cueToast = toast(text, { kind: "live", timeout: 5000 });
 });
+
+/** Say who did what; the person's own changes (another tab, what a write of theirs did to
+ * other items, such as the links deleted with a tag) are painted but not told. */
+function tell(cue) {
+  if (cue.actor !== config.user) teller(cue);
+}
 
 /** Outline a tag's highlights and list entry for a moment. */
 function flash(id) {
@@ -80,7 +86,11 @@ function decisionWords(tag) {
   return "reset to pending";
 }
 
-function tagDeleted(change) {
+/**
+ * A tag is gone: deleted, merged into another, or (read later from the change feed) created or
+ * changed and deleted since, which its own tag.deleted tells (so `told` is false then).
+ */
+function tagDeleted(change, { told = true } = {}) {
   const before = state.tags.get(change.id);
   refreshDeleted();
   if (!before) return;
@@ -88,10 +98,17 @@ function tagDeleted(change) {
   state.flashing.delete(change.id);
   keepPlace(() => repaintParagraph(before.paragraph));
   loadLinks(); // its links went with it
-  tell({ actor: change.actor, text: `${change.actor} deleted ${kindNoun(before.kind)}` });
+  const merged = change.type === "tag.merged";
+  const verb = merged ? "Merged into another tag" : "Deleted";
+  if (told) {
+    const what = merged
+      ? `merged ${kindNoun(before.kind)} into another tag`
+      : `deleted ${kindNoun(before.kind)}`;
+    tell({ actor: change.actor, text: `${change.actor} ${what}` });
+  }
   const card = openCard(change.id);
   if (card) {
-    cardNotice(card, `Deleted by ${change.actor} just now.`);
+    cardNotice(card, `${verb} by ${change.actor} just now.`);
     setCardEnabled(card, false);
   }
 }
@@ -142,6 +159,14 @@ function linkCue(action, link, actor) {
 function linkChanged(action, change) {
   const { id, actor } = change;
   const link = change.data ?? state.links.get(id);
+  if (action !== "deleted" && link?.deleted_at) {
+    // Read later from the feed: deleted since, which its own link.deleted tells.
+    if (state.links.has(id)) {
+      dropLink(id);
+      refreshCardLinks();
+    }
+    return;
+  }
   if (action === "deleted") {
     if (!state.links.has(id)) return;
     dropLink(id);
@@ -163,6 +188,7 @@ function linkChanged(action, change) {
 }
 
 async function reviewChanged(action, change) {
+  if (action !== "deleted" && change.data?.deleted_at) return; // its review.deleted follows
   const tagId = change.data?.tag;
   const tag = state.tags.get(tagId);
   if (!tag) return;
@@ -182,8 +208,15 @@ async function reviewChanged(action, change) {
 function apply(change) {
   const { entity, action } = splitType(change.type);
   if (entity === "tag") {
-    if (action === "deleted") tagDeleted(change);
-    else tagChanged(action, change);
+    // A change's data is the item as it is now: it may have been deleted since.
+    if (action === "deleted" || action === "merged") {
+      if (change.data?.deleted_at || action === "deleted") tagDeleted(change);
+      else tagChanged(action, change);
+    } else if (change.data?.deleted_at) {
+      tagDeleted(change, { told: false });
+    } else {
+      tagChanged(action, change);
+    }
   } else if (entity === "link") {
     linkChanged(action, change);
   } else if (entity === "review") {
