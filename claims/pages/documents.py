@@ -33,6 +33,7 @@ from claims.models import TagStatus, parse_statuses, tag_page_url
 from claims.selectors import (
     argument_map,
     document_agreement,
+    document_seq,
     document_tags,
     my_reviews,
     tag_authors,
@@ -47,10 +48,12 @@ def live_line(request: HttpRequest, document: Document) -> dict[str, Any]:
     change feed), and the last seq of the document's changes, read before the page's data so
     that the feed from there covers whatever the data misses.
     """
+    # The socket's route is claims/realtime/routing.py's (Channels routes have no reverse()).
+    socket = f"/ws/documents/{document.pk}/" if isinstance(request, ASGIRequest) else ""
     return {
-        "socket": f"/ws/documents/{document.pk}/" if isinstance(request, ASGIRequest) else "",
-        "changes": f"/api/documents/{document.pk}/changes/",
-        "seq": None,
+        "socket": socket,
+        "changes": reverse("document-changes", args=[document.pk]),
+        "seq": document_seq(document.pk),
     }
 
 
