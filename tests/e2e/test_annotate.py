@@ -249,11 +249,12 @@ def test_two_browsers_editing_one_tag_never_overwrite_each_other(page: Page, see
         p.locator("#p-3 mark.hl").first.click()
         expect(p.locator("#details")).to_be_visible()
 
+    # The second starts a note (so the page keeps it when the first one's change arrives).
+    other.locator("#details").get_by_label("Note").fill("My note, written meanwhile")
     page.locator("#details").get_by_label("Kind").select_option("evidence")
     page.locator("#details").get_by_role("button", name="Save changes").click()
     expect(page.locator(".toast").last).to_contain_text("Changes saved")
 
-    other.locator("#details").get_by_label("Note").fill("My note, written meanwhile")
     other.locator("#details").get_by_role("button", name="Save changes").click()
     # Nothing is saved: the card shows the tag as it is now, the dialog both versions.
     conflict = other.locator("#details .conflict")
