@@ -1,7 +1,9 @@
 // The live line of a document's pages (templates/claims/_live.html): who is reading the
 // document now, how live updates stand ("Live updates paused — retrying in 8 s", with Retry
-// now), and a polite announcement of what others did. It starts the page's LiveFeed with the
-// socket and change feed the server named, and tells it about the page's own writes.
+// now), and a polite announcement for screen readers. It starts the page's LiveFeed with the
+// socket and change feed the server named, and tells it about the page's own writes. The line
+// is there from the start; when filling it takes a second line, `keep` holds the reader's
+// place.
 
 import { get, watchWrites, writesInFlight } from "./api.js";
 import { describeStatus, LiveFeed, socketUrl, summarizeCues } from "./live.js";
@@ -10,11 +12,11 @@ const COALESCE_MS = 400; // cues this close together are read out as one sentenc
 
 /**
  * Start live updates if the page has a live line. `onChange(change)` gets each change someone
- * else made, in order; `holds(entity, id)` the version the page shows; `announce(text)` replaces
- * the line's own announcement (the document page uses its message corner). Answers the feed,
- * or null on a page without a live line.
+ * else made, in order; `holds(entity, id)` the version the page shows; `keep(change)` makes a
+ * change to the page keeping the reader's place (see scroll.js). Answers the feed, or null on a
+ * page without a live line.
  */
-export function startLive({ onChange, holds, announce = null, pollEvery }) {
+export function startLive({ onChange, holds, keep = (change) => change() }) {
   const bar = document.getElementById("live");
   if (!bar) return null;
   const presence = document.getElementById("presence");
@@ -24,9 +26,13 @@ export function startLive({ onChange, holds, announce = null, pollEvery }) {
   const retry = document.getElementById("live-retry");
   const cueLine = document.getElementById("live-cue");
   const user = bar.dataset.user;
-  const say = announce ?? ((text) => (cueLine.textContent = text));
+  const say = (text) => (cueLine.textContent = text);
 
   function renderPresence(users) {
+    keep(() => drawPresence(users));
+  }
+
+  function drawPresence(users) {
     const others = [...new Set(users)].filter((name) => name !== user).sort();
     const everyone = users.includes(user) ? [user, ...others] : others;
     presenceList.replaceChildren(
@@ -44,9 +50,11 @@ export function startLive({ onChange, holds, announce = null, pollEvery }) {
   let lastState = "connecting";
   function renderStatus(status) {
     const text = describeStatus(status);
-    statusText.textContent = text;
-    statusLine.hidden = text === "";
-    retry.hidden = !["paused", "behind"].includes(status.state);
+    keep(() => {
+      statusText.textContent = text;
+      statusLine.hidden = text === "";
+      retry.hidden = !["paused", "behind"].includes(status.state);
+    });
     bar.dataset.state = status.state;
     // Read out when the state changes, not at every retry.
     if (status.state !== lastState) {
@@ -68,12 +76,10 @@ export function startLive({ onChange, holds, announce = null, pollEvery }) {
     onPresence: renderPresence,
     onStatus: renderStatus,
     writesInFlight,
-    ...(pollEvery ? { pollEvery } : {}),
   });
   watchWrites((written) => feed.wrote(written));
   retry.addEventListener("click", () => feed.retryNow());
   window.addEventListener("online", () => feed.retryNow());
-  bar.hidden = false;
   feed.start();
   return feed;
 }

@@ -287,6 +287,7 @@ function affectsView(change) {
 
 redraw.addEventListener("click", () => window.location.reload());
 startLive({
+  keep: (change) => keepScroll(change, { groups: ["#map-viewport"] }),
   onChange(change) {
     if (!affectsView(change)) return;
     changes += 1;

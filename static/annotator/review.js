@@ -12,6 +12,7 @@ import { kindRegistry } from "./kinds.js";
 import { splitType } from "./live.js";
 import { startLive } from "./live-bar.js";
 import { sliceCodePoints } from "./offsets.js";
+import { keepScroll } from "./scroll.js";
 import { discussionEntries } from "./review/discussion.js";
 
 const config = JSON.parse(document.getElementById("review-config").textContent);
@@ -483,8 +484,13 @@ const DECIDED_WORDS = { accepted: "accepted", rejected: "rejected" };
 
 /** Say what others changed: beside the card, and read out politely. */
 function note(text) {
-  els.liveNote.textContent = text;
-  els.liveNote.hidden = false;
+  keepScroll(
+    () => {
+      els.liveNote.textContent = text;
+      els.liveNote.hidden = false;
+    },
+    { groups: ["#card", "#done", ".review-panel"] },
+  );
   announce(text);
 }
 
@@ -615,6 +621,7 @@ if (!config.canReview) els.queueFilter.value = "others";
 rebuildList();
 startLive({
   onChange: liveChange,
+  keep: (change) => keepScroll(change, { groups: ["#card", "#done", ".review-panel"] }),
   holds: (entity, id) => (entity === "tag" ? (tags.get(id)?.version ?? null) : null),
 });
 document.body.dataset.ready = "true";

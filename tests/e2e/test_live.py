@@ -46,6 +46,8 @@ EVIDENCE = "so far, has no such agreement with any other nation"
 SOON = {"timeout": 1000}
 #: ... and without a socket: the feed is read every 5 s.
 POLLED = {"timeout": 8000}
+#: The JavaScript errors and CSP violations of each page a test opened itself.
+PAGE_ERRORS: dict[Page, list[str]] = {}
 
 on_postgres = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
@@ -125,8 +127,8 @@ def _add_session(context: BrowserContext, base_url: str, user: User) -> None:
 
 
 def _signed_in(browser: Browser, base_url: str, user: User, width: int = 1280) -> Page:
-    """A browser of its own, signed in as ``user``, with JavaScript errors and CSP violations
-    collected on ``page.errors``."""
+    """A browser of its own, signed in as ``user``; its JavaScript errors and CSP violations
+    are collected in ``PAGE_ERRORS``."""
     context: BrowserContext = browser.new_context(
         viewport={"width": width, "height": 900}, base_url=base_url
     )
@@ -142,7 +144,7 @@ def _signed_in(browser: Browser, base_url: str, user: User, width: int = 1280) -
             else None
         ),
     )
-    page.errors = errors  # type: ignore[attr-defined]
+    PAGE_ERRORS[page] = errors
     return page
 
 
@@ -153,7 +155,8 @@ def _close(*pages: Page) -> None:
             page.wait_for_load_state("networkidle", timeout=3000)
         page.context.close()
     for page in pages:
-        assert not page.errors, f"JavaScript errors on the page: {page.errors}"  # type: ignore[attr-defined]
+        errors = PAGE_ERRORS.pop(page)
+        assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 @pytest.fixture

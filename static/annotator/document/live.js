@@ -228,6 +228,7 @@ function apply(change) {
 export function initLive() {
   startLive({
     onChange: apply,
+    keep: keepPlace,
     holds(entity, id) {
       if (entity === "tag") return state.tags.get(id)?.version ?? null;
       if (entity === "link") return state.links.get(id)?.version ?? null;
