@@ -20,6 +20,8 @@ browser:
 		echo "Installing chromium with apt-get..."; \
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji fonts-noto-cjk; }
 
+# runserver is Daphne's ("daphne" in INSTALLED_APPS): pages, API and the live sockets, with
+# SQLite and the in-memory channel layer.
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed

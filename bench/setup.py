@@ -1,4 +1,5 @@
-"""Shared set-up for benchmarks: a database of their own, bulk data, a real gunicorn server."""
+"""Shared set-up for benchmarks: a database of their own, bulk data, real gunicorn and Daphne
+servers."""
 
 import contextlib
 import os
@@ -157,6 +158,43 @@ def gunicorn_server(workers: int = 2, port: int | None = None) -> Iterator[Serve
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
         yield Server(url, process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def daphne_server(port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run the ASGI app (HTTP and the live sockets) under Daphne on loopback; yield its URL."""
+    port = port or free_port()
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-v",
+            "0",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "annotator.asgi:application",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_HTTPS": "0", **(env or {})},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)  # noqa: S310 - loopback
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("daphne did not start") from None
+                time.sleep(0.2)
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)

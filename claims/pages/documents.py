@@ -30,6 +30,7 @@ from claims.argmap.svg import render_svg
 from claims.argmap.text import shorten
 from claims.kinds import all_kinds, plural_of
 from claims.models import TagStatus, parse_statuses, tag_page_url
+from claims.realtime.routing import socket_path
 from claims.selectors import (
     argument_map,
     document_agreement,
@@ -68,6 +69,8 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = paragraphs[0].document
     live = live_line(request, document)
     role = roles_of(request.user).get(document.project_id)
+    # Read before the tags: every change the tags miss comes after it in the feed.
+    seq = document_seq(pk)
     tags = TagSerializer.rows(document_tags(request.user, pk))
     state = state_of(request.user, document)
     config = {
@@ -79,6 +82,12 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": reverse("tag-list"),
         },
         "kinds": [k.as_config() for k in all_kinds()],
+        # Live changes: the socket, and the feed to catch up from ``seq`` after a lost connection.
+        "live": {
+            "seq": seq,
+            "socket": socket_path(document.pk),
+            "changes": reverse("document-changes", args=[document.pk]),
+        },
     }
     return render(
         request,

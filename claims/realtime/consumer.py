@@ -242,4 +242,5 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         return await database_sync_to_async(socket_access)(user, self.document_id)
 
     async def _send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content))
+        if self.access is not None:  # None: closed (or closing) with REFUSED
+            await self.send(text_data=json.dumps(content))

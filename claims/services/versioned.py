@@ -7,10 +7,11 @@ them, and once the transaction has committed sends ``changes_committed`` with th
 pages' events hang on it). A rolled-back write stores, numbers and sends nothing.
 """
 
+import contextlib
 import datetime
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar, cast
 
@@ -111,6 +112,26 @@ def take_seqs(document_id: int, count: int) -> int:
         return cast(tuple[int], cursor.fetchone())[0]
 
 
+@contextlib.contextmanager
+def foreign_keys_checked_now() -> Iterator[None]:
+    """Check the write's deferred foreign keys before taking the counter, not at COMMIT.
+
+    PostgreSQL checks Django's foreign keys (DEFERRABLE INITIALLY DEFERRED) at COMMIT, and a
+    check takes a share lock on the row referred to (a review's tag, say). Left until COMMIT,
+    that lock would come after the counter's, and could wait for a writer that holds the tag
+    and waits for the counter: a deadlock. Checking them here keeps the counter the last lock;
+    the checks are deferred again afterwards, for whatever else the transaction does.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def number_entries(entries: Iterable[HistoryEntry]) -> None:
     """Give each entry the next seq of its document, in the order given."""
     by_document: dict[int, list[HistoryEntry]] = {}
@@ -129,8 +150,9 @@ def store_history(entries: list[HistoryEntry]) -> None:
     """Number and store a write's entries, and announce them once the write has committed."""
     if not entries:
         return
-    number_entries(entries)
-    HistoryEntry.objects.bulk_create(entries)
+    with foreign_keys_checked_now():
+        number_entries(entries)
+        HistoryEntry.objects.bulk_create(entries)
     stored = list(entries)
     transaction.on_commit(lambda: _announce(stored))
 

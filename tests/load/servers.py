@@ -1,4 +1,4 @@
-"""Real gunicorn servers on loopback over the test's own PostgreSQL database."""
+"""Real gunicorn and Daphne servers on loopback over the test's own PostgreSQL database."""
 
 import contextlib
 import os
@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,25 +37,41 @@ def gunicorn_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator
     Each server's stderr (Django's error log: tracebacks of any 500) goes to a file in
     ``log_dir``; ``server_log`` reads it back.
     """
+    command = [sys.executable, "-m", "gunicorn", "annotator.wsgi:application", "--workers", "2"]
+    with _servers(
+        count,
+        lambda port: [*command, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env,
+        log_dir,
+    ) as urls:
+        yield urls
+
+
+@contextlib.contextmanager
+def daphne_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[str]]:
+    """Start ``count`` Daphne servers (HTTP and the live sockets); yield their base URLs."""
+    command = [sys.executable, "-m", "daphne", "-v", "1", "-b", "127.0.0.1"]
+    with _servers(
+        count,
+        lambda port: [*command, "-p", str(port), "annotator.asgi:application"],
+        env,
+        log_dir,
+    ) as urls:
+        yield urls
+
+
+@contextlib.contextmanager
+def _servers(
+    count: int, argv: Callable[[int], list[str]], env: dict[str, str], log_dir: Path
+) -> Iterator[list[str]]:
     processes, urls = [], []
     try:
         for n in range(count):
             port = free_port()
-            log = (log_dir / f"gunicorn-{n}.log").open("w")
+            log = (log_dir / f"server-{n}.log").open("w")
             processes.append(
                 subprocess.Popen(  # noqa: S603 - fixed arguments
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "annotator.wsgi:application",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        "2",
-                        "--log-level",
-                        "warning",
-                    ],
+                    argv(port),
                     cwd=ROOT,
                     env={**os.environ, **env},
                     stdout=log,
@@ -88,14 +104,14 @@ def _wait_until_up(url: str, process: subprocess.Popen) -> None:
             return  # it answers
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"gunicorn at {url} did not start") from None
+                raise RuntimeError(f"the server at {url} did not start") from None
             time.sleep(0.2)
 
 
 def server_log(log_dir: Path, limit: int = 6000) -> str:
     """The end of every server's log, for a failure message."""
     parts = []
-    for path in sorted(log_dir.glob("gunicorn-*.log")):
+    for path in sorted(log_dir.glob("server-*.log")):
         text = path.read_text(errors="replace")
         parts.append(f"--- {path.name} ---\n{text[-limit:]}")
     return "\n".join(parts)

@@ -96,3 +96,23 @@ def test_pages_forbid_inline_script_with_a_content_security_policy(document, mem
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
     assert "<script>" not in response.content.decode()
+
+
+def test_the_page_names_its_socket_feed_and_the_seq_its_tags_are_at(document, members):
+    from claims import services
+
+    paragraph = document.paragraphs.get(position=0)
+    for start in (0, 5):
+        services.tag_create(
+            actor=members["annotator"],
+            paragraph=paragraph,
+            start=start,
+            end=start + 3,
+            kind="claim",
+        )
+    config = signed_in(members["viewer"]).get(f"/documents/{document.pk}/").context["config"]
+    assert config["live"] == {
+        "seq": 2,
+        "socket": f"/ws/documents/{document.pk}/",
+        "changes": f"/api/documents/{document.pk}/changes/",
+    }

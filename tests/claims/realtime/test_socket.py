@@ -5,6 +5,7 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -329,4 +330,30 @@ async def test_a_burst_of_500_writes_arrives_complete_and_in_order(room):
     keys = ("seq", "type", "id", "version", "actor")
     assert [[e[k] for k in keys] for e in events] == [[e[k] for k in keys] for e in feed]
     assert [e["seq"] for e in events] == list(range(1, 501))
+    await socket.disconnect()
+
+
+async def test_a_removed_member_is_closed_out_at_the_next_beat(room, monkeypatch):
+    from annotator.models import Membership
+    from claims.realtime import consumer
+
+    monkeypatch.setattr(consumer, "PRESENCE_BEAT", 0.05)
+    socket, _ = await open_socket(room["document"].pk, room["viewer"])
+    await receive_presence(socket)
+    await sync_to_async(Membership.objects.filter(user=room["viewer"]).delete)()
+    assert await closed_with(socket) == REFUSED
+
+
+async def test_a_socket_on_a_server_that_died_drops_out_of_presence(room, monkeypatch):
+    from claims.realtime import consumer
+
+    monkeypatch.setattr(consumer, "PRESENCE_BEAT", 0.05)
+    monkeypatch.setattr(consumer, "PRESENCE_TTL", 0.3)
+    socket, _ = await open_socket(room["document"].pk, room["viewer"])
+    assert await receive_presence(socket) == ["viewer"]
+    # A socket elsewhere says it is here once, and is never heard from again.
+    ghost = {"type": "presence.here", "channel": "elsewhere!gone", "user": "ghost"}
+    await get_channel_layer().group_send(f"document-{room['document'].pk}", ghost)
+    assert await receive_presence(socket) == ["ghost", "viewer"]
+    assert await receive_presence(socket) == ["viewer"]
     await socket.disconnect()

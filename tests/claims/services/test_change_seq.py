@@ -4,6 +4,7 @@ a number, nor leave a gap, nor deadlock over the counter."""
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -15,6 +16,7 @@ from annotator.models import Role
 from claims import services
 from claims.models import ChangeCounter, HistoryEntry
 from claims.selectors import document_seq
+from claims.services import versioned
 from tests.factories import DocumentFactory, MembershipFactory, ParagraphFactory
 
 POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -110,7 +112,9 @@ def test_a_change_outside_a_recorded_write_is_numbered_too(document, members):
 pg_only = pytest.mark.skipif(not POSTGRES, reason="concurrent writers need PostgreSQL")
 
 
-def run_together(jobs: list[Callable[[], None]]) -> list[BaseException]:
+def run_together(
+    jobs: list[Callable[[], None]], names: list[str] | None = None
+) -> list[BaseException]:
     """Run each job in its own thread (and connection), started at once; return the errors."""
     barrier = threading.Barrier(len(jobs))
     errors: list[BaseException] = []
@@ -124,7 +128,10 @@ def run_together(jobs: list[Callable[[], None]]) -> list[BaseException]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    threads = [
+        threading.Thread(target=run, args=(job,), name=None if names is None else names[i])
+        for i, job in enumerate(jobs)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -202,3 +209,41 @@ def test_deleting_a_tag_while_its_links_are_edited_does_not_deadlock():
         assert errors == [] or all(isinstance(e, services.Conflict) for e in errors), errors
     seqs = list(HistoryEntry.objects.filter(document=document).values_list("seq", flat=True))
     assert sorted(seqs) == list(range(1, len(seqs) + 1))
+
+
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_a_writes_deferred_foreign_key_checks_come_before_the_counter(monkeypatch):
+    """PostgreSQL checks foreign keys at COMMIT, locking the rows they point at. A review edit
+    holding the counter must not then wait for its tag, locked by a new link's write that waits
+    for the counter: the checks run before the counter is taken."""
+    document = DocumentFactory()
+    paragraph = ParagraphFactory(document=document, position=0, text=LONG)
+    owner = MembershipFactory(project=document.project, role=Role.OWNER).user
+    author = MembershipFactory(project=document.project, role=Role.ANNOTATOR).user
+    tag = services.tag_create(actor=author, paragraph=paragraph, start=0, end=4, kind="claim")
+    review = services.review_submit(actor=owner, tag=tag, verdict="agree")
+    holding = threading.Event()
+    take = versioned.take_seqs
+
+    def take_slowly(document_id: int, count: int) -> int:
+        last = take(document_id, count)
+        if threading.current_thread().name == "review":
+            holding.set()
+            time.sleep(1.5)  # the link's write locks the tag meanwhile
+        return last
+
+    monkeypatch.setattr(versioned, "take_seqs", take_slowly)
+
+    def edit_review() -> None:
+        services.review_update(actor=owner, review=review, comment="meanwhile")
+
+    def link_to_tag() -> None:
+        holding.wait(10)
+        # Locks both tags (FOR UPDATE, see links.lock_ends), then waits for the counter.
+        services.link_create(actor=author, source=other, target=tag, relation="supports")
+
+    other = services.tag_create(actor=author, paragraph=paragraph, start=5, end=9, kind="claim")
+    errors = run_together([edit_review, link_to_tag], names=["review", "link"])
+    assert errors == []
+    assert HistoryEntry.objects.filter(document=document).count() == 5
