@@ -42,19 +42,20 @@ from claims.selectors import (
 from claims.serializers import TagSerializer
 
 
-def live_line(request: HttpRequest, document: Document) -> dict[str, Any]:
-    """What a document page's live line needs (templates/claims/_live.html).
+def live_context(request: HttpRequest, document: Document) -> dict[str, Any]:
+    """What a document's pages need for live changes (templates/claims/_live.html).
 
-    The socket only when this server speaks ASGI (under the WSGI entry the page polls the
-    change feed), and the last seq of the document's changes, read before the page's data so
-    that the feed from there covers whatever the data misses.
+    ``live``: the document's socket, its change feed, and the seq of its last change, read
+    before the page's data, so that catching up from it misses nothing. ``live_socket``: whether
+    this server serves the socket (over ASGI; under the WSGI entry the pages poll the feed).
     """
-    # The socket's route is claims/realtime/routing.py's (Channels routes have no reverse()).
-    socket = f"/ws/documents/{document.pk}/" if isinstance(request, ASGIRequest) else ""
     return {
-        "socket": socket,
-        "changes": reverse("document-changes", args=[document.pk]),
-        "seq": document_seq(document.pk),
+        "live": {
+            "seq": document_seq(document.pk),
+            "socket": socket_path(document.pk),
+            "changes": reverse("document-changes", args=[document.pk]),
+        },
+        "live_socket": isinstance(request, ASGIRequest),
     }
 
 
@@ -67,10 +68,9 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not paragraphs:
         raise Http404("No such document.")
     document = paragraphs[0].document
-    live = live_line(request, document)
     role = roles_of(request.user).get(document.project_id)
-    # Read before the tags: every change the tags miss comes after it in the feed.
-    seq = document_seq(pk)
+    # Read before the tags: every change the tags miss comes after its seq in the feed.
+    live = live_context(request, document)
     tags = TagSerializer.rows(document_tags(request.user, pk))
     state = state_of(request.user, document)
     config = {
@@ -83,11 +83,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
         "kinds": [k.as_config() for k in all_kinds()],
         # Live changes: the socket, and the feed to catch up from ``seq`` after a lost connection.
-        "live": {
-            "seq": seq,
-            "socket": socket_path(document.pk),
-            "changes": reverse("document-changes", args=[document.pk]),
-        },
+        "live": live["live"],
     }
     return render(
         request,
@@ -99,7 +95,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "tags": tags,
             "config": config,
-            "live": live,
+            **live,
             "state": state,
             "state_label": ProgressState(state).label,
             "blinded": blinded_on(request.user, document),
@@ -137,7 +133,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such document.")
     document = paragraphs[0].document
     project = document.project
-    live = live_line(request, document)
+    live = live_context(request, document)  # before the tags (see live_context)
     role = roles_of(request.user).get(document.project_id)
     # The API's tag representation, each with the user's own review.
     tags = TagSerializer.rows(document_tags(request.user, pk))
@@ -159,7 +155,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "role": role,
             "config": config,
-            "live": live,
+            **live,
             "tags": [{**tag, "mine": mine.get(tag["id"])} for tag in tags],
             "statuses": TagStatus,
         },
@@ -243,7 +239,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     author = request.GET.get("author") or None
-    live = live_line(request, document)
+    live = live_context(request, document)  # before the map's reads (see live_context)
     m = argument_map(document, author=author, statuses=statuses or None, viewer=request.user)
     svg = render_svg(
         m,
@@ -287,7 +283,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
             "accepted_only": statuses == [TagStatus.ACCEPTED],
             "statuses": statuses,
             "focus": request.GET.get("tag", ""),
-            "live": live,
+            **live,
         },
     )
 

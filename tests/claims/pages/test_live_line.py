@@ -20,11 +20,12 @@ def test_under_wsgi_a_page_polls_the_feed_from_the_seq_of_its_data(page, documen
     assert response.status_code == 200
     live = response.context["live"]
     assert live == {
-        "socket": "",
+        "socket": f"/ws/documents/{document.pk}/",
         "changes": f"/api/documents/{document.pk}/changes/",
         "seq": document_seq(document.pk),
     }
     assert live["seq"] >= 1
+    assert response.context["live_socket"] is False
     html = response.content.decode()
     assert f'data-changes="/api/documents/{document.pk}/changes/"' in html
     assert f'data-seq="{live["seq"]}"' in html
@@ -37,5 +38,5 @@ def test_under_asgi_a_page_names_its_socket(document, members):
     async_to_sync(client.aforce_login)(members["annotator"])
     response = async_to_sync(client.get)(f"/documents/{document.pk}/")
     assert response.status_code == 200
-    assert response.context["live"]["socket"] == f"/ws/documents/{document.pk}/"
+    assert response.context["live_socket"] is True
     assert f'data-socket="/ws/documents/{document.pk}/"' in response.content.decode()
