@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from annotator.models import CONTRIBUTING_ROLES, CURATING_ROLES, Paragraph, ProgressState
+from annotator.models import (
+    CONTRIBUTING_ROLES,
+    CURATING_ROLES,
+    Document,
+    Paragraph,
+    ProgressState,
+)
 from annotator.permissions import acting_user
 from annotator.selectors import (
     blinded_on,
@@ -50,6 +57,23 @@ from claims.selectors.disagreements import document_disagreements
 from claims.serializers import TagSerializer
 
 
+def live_context(request: HttpRequest, document: Document) -> dict[str, Any]:
+    """What a document's pages need for live changes (templates/claims/_live.html).
+
+    ``live``: the document's socket, its change feed, and the seq of its last change, read
+    before the page's data, so that catching up from it misses nothing. ``live_socket``: whether
+    this server serves the socket (over ASGI; under the WSGI entry the pages poll the feed).
+    """
+    return {
+        "live": {
+            "seq": document_seq(document.pk),
+            "socket": socket_path(document.pk),
+            "changes": reverse("document-changes", args=[document.pk]),
+        },
+        "live_socket": isinstance(request, ASGIRequest),
+    }
+
+
 def _paragraphs_of(request: HttpRequest, pk: int) -> list[Paragraph]:
     """The document's paragraphs in order, if the user may read it; otherwise 404."""
     paragraphs = list(
@@ -66,8 +90,8 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs = _paragraphs_of(request, pk)
     document = paragraphs[0].document
     role = roles_of(request.user).get(document.project_id)
-    # Read before the tags: every change the tags miss comes after it in the feed.
-    seq = document_seq(pk)
+    # Read before the tags: every change the tags miss comes after its seq in the feed.
+    live = live_context(request, document)
     tags = TagSerializer.rows(document_tags(request.user, pk))
     state = state_of(request.user, document)
     config = {
@@ -80,11 +104,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
         "kinds": [k.as_config() for k in all_kinds()],
         # Live changes: the socket, and the feed to catch up from ``seq`` after a lost connection.
-        "live": {
-            "seq": seq,
-            "socket": socket_path(document.pk),
-            "changes": reverse("document-changes", args=[document.pk]),
-        },
+        "live": live["live"],
     }
     return render(
         request,
@@ -96,6 +116,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "tags": tags,
             "config": config,
+            **live,
             "state": state,
             "state_label": ProgressState(state).label,
             "blinded": blinded_on(request.user, document),
@@ -129,6 +150,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs = _paragraphs_of(request, pk)
     document = paragraphs[0].document
     project = document.project
+    live = live_context(request, document)  # before the tags (see live_context)
     role = roles_of(request.user).get(document.project_id)
     # The API's tag representation, each with the user's own review.
     tags = TagSerializer.rows(document_tags(request.user, pk))
@@ -150,6 +172,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "role": role,
             "config": config,
+            **live,
             "tags": [{**tag, "mine": mine.get(tag["id"])} for tag in tags],
             "statuses": TagStatus,
         },
@@ -284,6 +307,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     author = request.GET.get("author") or None
+    live = live_context(request, document)  # before the map's reads (see live_context)
     m = argument_map(
         document,
         author=author,
@@ -335,6 +359,7 @@ def map_page(request: HttpRequest, pk: int) -> HttpResponse:
             "consensus": consensus,
             "consensus_choices": range(1, max(len(authors), 1) + 1),
             "focus": request.GET.get("tag", ""),
+            **live,
         },
     )
 

@@ -4,7 +4,9 @@
 // holds, so a write never silently overwrites someone else's change. Errors come back as an
 // ApiError whose message is one plain sentence; a 412 comes back as a StaleError carrying the
 // item as it is now (read once, null when it is gone), which each page shows in one way. File
-// uploads go through XMLHttpRequest, the one way to hear how far an upload has got.
+// uploads go through XMLHttpRequest, the one way to hear how far an upload has got. Whoever
+// watches the writes (the live updates) is told the entity, id and version each one produced,
+// so events the page caused itself are not painted twice.
 
 /** An answer other than 2xx, or no answer: `message` is a sentence a person can act on. */
 export class ApiError extends Error {
@@ -87,10 +89,45 @@ export function etag(entity, id, version) {
   return `"${entity}-${id}-v${version}"`;
 }
 
+/** The item an ETag header names, as {entity, id, version}, or null. */
+export function parseEtag(header) {
+  const match = /^(?:W\/)?"([a-z]+)-(\d+)-v(\d+)"$/.exec(header ?? "");
+  return match ? { entity: match[1], id: Number(match[2]), version: Number(match[3]) } : null;
+}
+
 /** The version an ETag header names, or null. */
 export function versionOf(header) {
-  const match = /^(?:W\/)?"[a-z]+-\d+-v(\d+)"$/.exec(header ?? "");
-  return match ? Number(match[1]) : null;
+  return parseEtag(header)?.version ?? null;
+}
+
+// --- Watching the page's own writes ------------------------------------------------------------
+
+const writeWatchers = new Set();
+let writesPending = 0;
+
+/**
+ * Call `watcher` after each write this page sends settles: with {entity, id, version} (from the
+ * answer's ETag) when it succeeded, with null otherwise. Answers a function that stops watching.
+ */
+export function watchWrites(watcher) {
+  writeWatchers.add(watcher);
+  return () => writeWatchers.delete(watcher);
+}
+
+/** How many writes this page has sent that have not been answered yet. */
+export function writesInFlight() {
+  return writesPending;
+}
+
+function wrote(written) {
+  for (const watcher of writeWatchers) {
+    try {
+      watcher(written);
+    } catch (error) {
+      // A watcher's bug must not turn a saved write into an error for the person.
+      globalThis.console?.error?.(error);
+    }
+  }
 }
 
 /**
@@ -111,6 +148,20 @@ function csrfToken() {
 }
 
 async function send(method, url, body, ifMatch) {
+  if (method === "GET") return exchange(method, url, body, ifMatch);
+  writesPending += 1;
+  let written = null;
+  try {
+    const answer = await exchange(method, url, body, ifMatch);
+    if (answer.response.ok) written = parseEtag(answer.response.headers?.get?.("ETag"));
+    return answer;
+  } finally {
+    writesPending -= 1;
+    wrote(written);
+  }
+}
+
+async function exchange(method, url, body, ifMatch) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (ifMatch) headers["If-Match"] = ifMatch;

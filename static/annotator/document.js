@@ -4,8 +4,8 @@
 // links, status and reviews; opens a passage from #tag-<id>. Curators and owners also get the
 // deleted tags and links of the document; every tag and link has its history.
 //
-// This entry module wires the concerns in ./document/ together: the Escape key, clicks on
-// highlights, and the start.
+// Others' changes arrive live (./document/live.js). This entry module wires the concerns in
+// ./document/ together: the Escape key, clicks on highlights, and the start.
 
 import { closeHistoryAround } from "./history.js";
 import { enableKeyboardSelection } from "./keyboard-select.js";
@@ -15,6 +15,7 @@ import { paintAll } from "./document/highlights.js";
 import { initImplicit } from "./document/implicit.js";
 import { cancelLinking, initLinking, isLinking, pickForLink } from "./document/linking.js";
 import { loadLinks } from "./document/links.js";
+import { initLive } from "./document/live.js";
 import { focusTag, initPanel, openFromHash } from "./document/panel.js";
 import { state } from "./document/state.js";
 import { dismissToolbar, initToolbar, saveByKey, toolbar } from "./document/toolbar.js";
@@ -75,3 +76,4 @@ document.body.dataset.readyAt = String(Math.round(performance.now()));
 document.body.dataset.ready = "true";
 openFromHash();
 loadLinks();
+initLive();

@@ -1,6 +1,12 @@
 // The map page: pan and zoom the server-drawn SVG by rewriting its viewBox (mouse drag, wheel,
 // one- or two-finger touch, the +/−/Fit buttons, arrow keys and + − 0), keep the statement that
 // has keyboard focus in view, and centre on ?tag=<id>. Without this script the map scrolls.
+// Others' changes to the document are counted, not drawn under the reader: "3 changes: redraw"
+// is a button that loads the map again.
+
+import { splitType } from "./live.js";
+import { startLive } from "./live-bar.js";
+import { keepScroll } from "./scroll.js";
 
 const viewport = document.getElementById("map-viewport");
 const svg = viewport.querySelector("svg.argmap");
@@ -263,6 +269,41 @@ if (fitted + 32 < size().h) {
 }
 fit();
 if (viewport.dataset.focus) focusTag(viewport.dataset.focus);
+
+// --- Others' changes ----------------------------------------------------------------------------
+
+const redraw = document.getElementById("map-redraw");
+const filters = new URL(window.location.href).searchParams;
+let changes = 0;
+
+/** Whether a change can alter this view of the map (its author filter, its status filter). */
+function affectsView(change) {
+  const { entity } = splitType(change.type);
+  if (entity === "review") return filters.has("status"); // reviews move statuses
+  if (entity !== "tag" && entity !== "link") return false;
+  const author = filters.get("author");
+  return !author || entity !== "tag" || change.data?.author === author;
+}
+
+redraw.addEventListener("click", () => window.location.reload());
+startLive({
+  keep: (change) => keepScroll(change, { groups: ["#map-viewport"] }),
+  onChange(change) {
+    if (!affectsView(change)) return;
+    changes += 1;
+    keepScroll(
+      () => {
+        redraw.textContent = `${changes} ${changes === 1 ? "change" : "changes"}: redraw`;
+        redraw.hidden = false;
+      },
+      { groups: ["#map-viewport"] },
+    );
+    if (changes === 1) {
+      document.getElementById("live-cue").textContent =
+        `${change.actor} changed this document; the button “${redraw.textContent}” draws the map again.`;
+    }
+  },
+});
 
 let resizeTimer = null;
 window.addEventListener("resize", () => {

@@ -1,12 +1,18 @@
 // The review page: one tag at a time, in reading order, shown in its paragraph. Reviewers agree
 // or disagree (keys a / d, n to skip), curators accept, reject or reset; everything goes through
 // the API client (api.js), which names the version of each tag and review it changes. Offsets
-// are Unicode code points, so paragraphs are cut in code points (offsets.js).
+// are Unicode code points, so paragraphs are cut in code points (offsets.js). Others' changes
+// arrive live: a tag deleted meanwhile leaves the queue, one a curator decided meanwhile leaves
+// the queue of tags to review (when the reviewer moves on, if it is the one shown), each with a
+// polite note; new tags join the queue in reading order.
 
 import { act, create, get, itemRef, readNow, update } from "./api.js";
-import { shorten } from "./format.js";
+import { readingOrder, shorten } from "./format.js";
 import { kindRegistry } from "./kinds.js";
+import { splitType } from "./live.js";
+import { startLive } from "./live-bar.js";
 import { sliceCodePoints } from "./offsets.js";
+import { keepScroll } from "./scroll.js";
 import { discussionEntries } from "./review/discussion.js";
 
 const config = JSON.parse(document.getElementById("review-config").textContent);
@@ -53,12 +59,15 @@ const els = {
   statusFilter: $("status-filter"),
   queueList: $("queue-list"),
   queueSummary: $("queue-summary"),
+  liveNote: $("live-note"),
 };
 
 const state = {
   list: [], // ids shown, in reading order
   current: null,
   busy: false,
+  decidedMeanwhile: new Set(), // decided by someone else since the page loaded: not to review
+  leaving: null, // the tag shown that leaves the queue when the reviewer moves on
 };
 
 // --- Messages ------------------------------------------------------------------------------
@@ -91,7 +100,7 @@ function matches(tag, mode, status) {
   if (status && tag.status !== status) return false;
   if (mode === "all") return true;
   if (isOwn(tag)) return false;
-  return mode === "others" || !mine.has(tag.id);
+  return mode === "others" || (!mine.has(tag.id) && !state.decidedMeanwhile.has(tag.id));
 }
 
 function rebuildList() {
@@ -181,6 +190,7 @@ els.queueList.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-tag]");
   if (!button) return;
   state.current = Number(button.dataset.tag);
+  dropLeaving(state.current);
   clearError();
   renderQueue();
   show(state.current);
@@ -430,6 +440,7 @@ async function decide(status) {
 
 function goNext() {
   const id = nextId();
+  dropLeaving(id);
   if (id === null || (id === state.current && els.queueFilter.value === "todo" && mine.has(id))) {
     state.current = null;
   } else {
@@ -466,8 +477,151 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// --- Others' changes, live ------------------------------------------------------------------
+
+const POSITIONS = new Map(config.paragraphs.map((p) => [p.id, p.position]));
+const DECIDED_WORDS = { accepted: "accepted", rejected: "rejected" };
+
+/** Say what others changed: beside the card, and read out politely. */
+function note(text) {
+  keepScroll(
+    () => {
+      els.liveNote.textContent = text;
+      els.liveNote.hidden = false;
+    },
+    { groups: ["#card", "#done", ".review-panel"] },
+  );
+  announce(text);
+}
+
+/** Take a tag out of the list shown (not out of the page: it may still be reviewed elsewhere). */
+function unlist(id) {
+  state.list = state.list.filter((other) => other !== id);
+}
+
+/** The tag that had to leave the queue once the reviewer moved on, now that they have. */
+function dropLeaving(next) {
+  if (state.leaving === null || state.leaving === next) return;
+  unlist(state.leaving);
+  state.leaving = null;
+  els.liveNote.hidden = true;
+}
+
+/** Someone deleted a tag: it leaves the page; the one shown moves on to the next. */
+function tagDeleted(id, actor) {
+  if (!tags.has(id)) return;
+  const wasShown = state.current === id;
+  const next = wasShown ? nextId() : state.current;
+  tags.delete(id);
+  mine.delete(id);
+  order.splice(order.indexOf(id), 1);
+  unlist(id);
+  if (state.leaving === id) state.leaving = null;
+  if (wasShown) {
+    state.current = next === id ? null : next;
+    note(`${actor} deleted the tag you were looking at; it has left the queue.`);
+    renderQueue();
+    show(state.current);
+  } else {
+    note(`${actor} deleted a tag in the queue; it has left the queue.`);
+    renderQueue();
+    if (state.current !== null) renderBadges(tags.get(state.current));
+  }
+}
+
+/** A curator decided a tag: it is not to review any more; the one shown leaves on moving on. */
+function tagDecided(tag, actor) {
+  tags.set(tag.id, tag);
+  const todo = els.queueFilter.value === "todo";
+  const words = DECIDED_WORDS[tag.decision];
+  if (words) state.decidedMeanwhile.add(tag.id);
+  else state.decidedMeanwhile.delete(tag.id);
+  if (tag.id === state.current) {
+    renderBadges(tag);
+    renderDecision(tag);
+    loadDiscussion(tag.id);
+    if (words && todo) {
+      state.leaving = tag.id;
+      note(`${actor} ${words} this tag just now: it needs no review and leaves your queue when you move on.`);
+    } else {
+      note(`${actor} ${words ?? "reset to pending"} this tag just now.`);
+    }
+  } else if (words && todo && state.list.includes(tag.id)) {
+    unlist(tag.id);
+    note(`${actor} ${words} a tag in your queue; it needs no review and has left the queue.`);
+    if (state.current !== null) renderBadges(tags.get(state.current));
+  }
+  renderQueue();
+}
+
+/** A new or restored tag joins the page in reading order (and the queue, if it matches). */
+function tagAdded(tag) {
+  tags.set(tag.id, tag);
+  if (!order.includes(tag.id)) {
+    order.push(tag.id);
+    order.sort((a, b) => readingOrder(tags.get(a), tags.get(b), POSITIONS));
+  }
+  if (!matches(tag, els.queueFilter.value, els.statusFilter.value)) return;
+  const shown = new Set([...state.list, tag.id]);
+  state.list = order.filter((id) => shown.has(id));
+  if (state.current === null) {
+    state.current = tag.id;
+    show(tag.id);
+  } else {
+    renderBadges(tags.get(state.current));
+  }
+  renderQueue();
+}
+
+function tagChanged(tag, actor) {
+  if (!tags.has(tag.id)) return;
+  tags.set(tag.id, tag);
+  renderQueue();
+  if (tag.id === state.current) {
+    show(tag.id);
+    note(`${actor} changed this tag just now; it is shown as it is now.`);
+  }
+}
+
+async function reviewChanged(action, review) {
+  if (!tags.has(review.tag)) return;
+  if (review.reviewer === config.user) {
+    // The reviewer's own review, written elsewhere (another tab).
+    if (action === "deleted" || review.deleted_at) mine.delete(review.tag);
+    else mine.set(review.tag, review);
+  }
+  if (review.tag === state.current) {
+    renderMine(tags.get(review.tag));
+    loadDiscussion(review.tag); // and the counts, read again when they changed
+    return;
+  }
+  await refreshTag(review.tag);
+  renderQueue();
+}
+
+function liveChange(change) {
+  const { entity, action } = splitType(change.type);
+  const { actor, data } = change;
+  if (entity === "review") {
+    if (data) reviewChanged(action, data);
+    return;
+  }
+  if (entity !== "tag") return;
+  // A change's data is the item as it is now: it may have been deleted (or merged away) since.
+  if (action === "deleted" || data?.deleted_at) tagDeleted(change.id, actor);
+  else if (!data || data.document !== config.documentId) return;
+  else if (action === "decided") tagDecided(data, actor);
+  else if (action === "created" || action === "restored") tagAdded(data);
+  else tagChanged(data, actor);
+}
+
 // --- Start -------------------------------------------------------------------------------------
 
 if (!config.canReview) els.queueFilter.value = "others";
 rebuildList();
+startLive({
+  onChange: liveChange,
+  keep: (change) => keepScroll(change, { groups: ["#card", "#done", ".review-panel"] }),
+  holds: (entity, id) => (entity === "tag" ? (tags.get(id)?.version ?? null) : null),
+});
 document.body.dataset.ready = "true";

@@ -249,19 +249,28 @@ def test_two_browsers_editing_one_tag_never_overwrite_each_other(page: Page, see
         p.locator("#p-3 mark.hl").first.click()
         expect(p.locator("#details")).to_be_visible()
 
+    # The second starts a note (so the page keeps it when the first one's change arrives).
+    other.locator("#details").get_by_label("Note").fill("My note, written meanwhile")
     page.locator("#details").get_by_label("Kind").select_option("evidence")
     page.locator("#details").get_by_role("button", name="Save changes").click()
     expect(page.locator(".toast").last).to_contain_text("Changes saved")
 
-    other.locator("#details").get_by_label("Note").fill("My note, written meanwhile")
     other.locator("#details").get_by_role("button", name="Save changes").click()
-    expect(other.locator(".toast-error")).to_contain_text("Someone else changed this tag")
+    # Nothing is saved: the card shows the tag as it is now, the dialog both versions.
+    conflict = other.locator("#details .conflict")
+    expect(conflict).to_contain_text("demo changed this tag while you were editing it")
+    expect(other.locator("#details .tag-card-summary .kind-label")).to_have_text("Evidence")
+    expect(conflict.locator('tr[data-field="note"]')).to_contain_text("My note, written meanwhile")
+    expect(conflict.locator('tr[data-field="kind"]')).to_contain_text("kept either way")
+    expect(other.locator("#details").get_by_label("Note", exact=True)).to_be_disabled()
     tag.refresh_from_db()
-    assert (tag.kind, tag.note) == ("evidence", "")
+    assert (tag.kind, tag.note, tag.version) == ("evidence", "", 2)
 
-    # Having seen the new version, the second person saves again on purpose.
-    other.locator("#details").get_by_role("button", name="Save changes").click()
-    expect(other.locator(".toast").last).to_contain_text("Changes saved")
+    # Having seen the new version, the second person keeps their note on purpose: the first
+    # person's kind stays.
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(other.locator(".toast").last).to_contain_text("Your version saved")
+    expect(other.locator("#details .conflict")).to_have_count(0)
     tag.refresh_from_db()
     assert (tag.kind, tag.note) == ("evidence", "My note, written meanwhile")
     other_context.close()

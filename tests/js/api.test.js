@@ -15,11 +15,14 @@ import {
   getAll,
   itemRef,
   remove,
+  parseEtag,
   restore,
   StaleError,
   update,
   upload,
   versionOf,
+  watchWrites,
+  writesInFlight,
 } from "../../static/annotator/api.js";
 
 const realFetch = globalThis.fetch;
@@ -151,6 +154,35 @@ test("the ETag is the server's: entity, id and version", () => {
   assert.deepEqual(ref, { entity: "tag", id: 12, url: "/api/tags/12/", etag: '"tag-12-v3"' });
   assert.equal(versionOf('"tag-12-v4"'), 4);
   assert.equal(versionOf(null), null);
+  assert.deepEqual(parseEtag('"review-5-v2"'), { entity: "review", id: 5, version: 2 });
+  assert.equal(parseEtag('"garbled"'), null);
+});
+
+test("watchers learn the item and version each write made, after it is answered", async () => {
+  const seen = [];
+  const stop = watchWrites((written) => seen.push([written, writesInFlight()]));
+  fakeFetch(
+    reply(201, { id: 40, version: 1 }, { ETag: '"tag-40-v1"' }),
+    reply(204, undefined, { ETag: '"tag-12-v4"' }),
+    reply(412, { detail: "Changed meanwhile." }),
+    reply(200, { id: 12, version: 5 }),
+    new TypeError("offline"),
+  );
+  const pending = create("/api/tags/", { kind: "claim" });
+  assert.equal(writesInFlight(), 1);
+  await pending;
+  await remove(ref);
+  await assert.rejects(update(ref, { note: "n" }), StaleError);
+  await assert.rejects(update(ref, { note: "n" }), ApiError);
+  await get("/api/tags/12/").catch(() => null); // reads are not reported
+  stop();
+  assert.deepEqual(seen, [
+    [{ entity: "tag", id: 40, version: 1 }, 0],
+    [{ entity: "tag", id: 12, version: 4 }, 0],
+    [null, 0], // the 412: nothing was written
+    [null, 0], // no answer
+  ]);
+  assert.equal(writesInFlight(), 0);
 });
 
 const WRITES = [

@@ -48,11 +48,10 @@ export function tagHistory(tagId) {
   });
 }
 
-function detailsCard(tag) {
-  const card = document.createElement("section");
-  card.className = `tag-card k-${tag.kind}`;
-  if (tag.implicit) card.classList.add("implicit");
-  card.dataset.tag = tag.id;
+/** What a card says about a tag (kind, author, status, quote, note, verdicts): redrawn alone. */
+function cardSummary(tag) {
+  const summary = document.createElement("div");
+  summary.className = "tag-card-summary";
   const head = document.createElement("p");
   head.className = "tag-card-head";
   const kind = document.createElement("span");
@@ -65,25 +64,68 @@ function detailsCard(tag) {
   head.append(kind, ` by ${tag.author} `, status);
   const quote = document.createElement("blockquote");
   quote.textContent = tag.quote;
-  card.append(head);
+  summary.append(head);
   if (tag.implicit) {
     const flag = document.createElement("p");
     flag.className = "implicit-flag";
     flag.textContent = "implicit: a statement the author left unstated, not in the text";
-    card.append(flag);
+    summary.append(flag);
   }
-  card.append(quote);
+  summary.append(quote);
   if (tag.note) {
     const note = document.createElement("div");
     note.className = "note";
     // Notes are sanitised by the server with an allow-list (bleach) before they are stored.
     note.innerHTML = tag.note;
-    card.append(note);
+    summary.append(note);
   }
   const counts = document.createElement("p");
   counts.className = "muted verdicts";
   counts.textContent = `${tag.agree} agree · ${tag.disagree} disagree`;
-  card.append(counts);
+  summary.append(counts);
+  return summary;
+}
+
+/** The open card of tag `id`, or null. */
+export function openCard(id) {
+  if (details.hidden) return null;
+  return detailsBody.querySelector(`.tag-card[data-tag="${id}"]`);
+}
+
+/**
+ * Show `tag` as it is now in its open card (kind, quote, note, counts), leaving the rest (an
+ * edit in progress, the links, the history) as it is; `notice` says who changed it. Answers the
+ * card, or null when it is not open.
+ */
+export function updateCard(tag, { notice = null } = {}) {
+  const card = openCard(tag.id);
+  if (!card) return null;
+  card.classList.remove(...[...card.classList].filter((c) => c.startsWith("k-")));
+  card.classList.add(`k-${tag.kind}`);
+  card.querySelector(".tag-card-summary").replaceWith(cardSummary(tag));
+  if (notice) cardNotice(card, notice);
+  return card;
+}
+
+/** A line at the top of a card saying what happened to it meanwhile (read out politely). */
+export function cardNotice(card, text) {
+  let line = card.querySelector(".card-notice");
+  if (!line) {
+    line = document.createElement("p");
+    line.className = "card-notice";
+    line.setAttribute("role", "status");
+    card.querySelector(".tag-card-summary").after(line);
+  }
+  line.textContent = text;
+  return line;
+}
+
+function detailsCard(tag) {
+  const card = document.createElement("section");
+  card.className = `tag-card k-${tag.kind}`;
+  if (tag.implicit) card.classList.add("implicit");
+  card.dataset.tag = tag.id;
+  card.append(cardSummary(tag));
 
   const actions = document.createElement("div");
   actions.className = "row card-actions";
@@ -130,7 +172,12 @@ async function loadReviews(tag, section) {
   try {
     reviews = await getAll(`${urls.reviews}?tag=${tag.id}&page_size=1000`);
   } catch (error) {
-    section.querySelector("p").textContent = `The reviews could not be loaded. ${error.message}`;
+    section.querySelector("p, ol").replaceWith(
+      Object.assign(document.createElement("p"), {
+        className: "muted",
+        textContent: `The reviews could not be loaded. ${error.message}`,
+      }),
+    );
     return;
   }
   const body = document.createElement("ol");
@@ -150,9 +197,22 @@ async function loadReviews(tag, section) {
     }
     body.append(li);
   }
-  const placeholder = section.querySelector("p");
-  if (reviews.length === 0) placeholder.textContent = "No reviews yet.";
-  else placeholder.replaceWith(body);
+  const placeholder = section.querySelector("p, ol");
+  if (reviews.length === 0) {
+    const none = document.createElement("p");
+    none.className = "muted";
+    none.textContent = "No reviews yet.";
+    placeholder.replaceWith(none);
+  } else {
+    placeholder.replaceWith(body);
+  }
+}
+
+/** Load the reviews of tag `id` again in its open card (someone reviewed it meanwhile). */
+export function refreshReviews(id) {
+  const section = openCard(id)?.querySelector(".card-reviews");
+  const tag = state.tags.get(id);
+  if (section && tag) loadReviews(tag, section);
 }
 
 export function initDetails() {

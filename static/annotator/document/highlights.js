@@ -52,6 +52,7 @@ function paintParagraph(info, tags) {
     if (active.length > 1) mark.classList.add("overlap");
     mark.dataset.tags = active.map((t) => t.id).join(" ");
     if (active.some((t) => t.id === state.selectedId)) mark.classList.add("selected");
+    if (active.some((t) => state.flashing.has(t.id))) mark.classList.add("live-changed");
     mark.textContent = piece;
     frag.append(mark);
   }

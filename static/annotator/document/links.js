@@ -143,7 +143,7 @@ export function renderCardLinks(section, tag) {
 }
 
 /** Redraw the link lists of the open details (after links change), keeping focus nearby. */
-function refreshCardLinks() {
+export function refreshCardLinks() {
   if (details.hidden) return;
   for (const card of detailsBody.querySelectorAll(".tag-card")) {
     const tag = state.tags.get(Number(card.dataset.tag));
@@ -166,6 +166,22 @@ export async function loadLinks() {
   document.body.dataset.linksReady = "true";
 }
 
+/** Forget a deleted link and the undercuts the server deleted with it (and theirs). */
+export function dropLink(id) {
+  const gone = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const l of state.links.values()) {
+      if (l.target_link !== null && gone.has(l.target_link) && !gone.has(l.id)) {
+        gone.add(l.id);
+        grew = true;
+      }
+    }
+  }
+  for (const linkId of gone) state.links.delete(linkId);
+}
+
 /** Keep the API's answer for a link the page wrote. */
 export function keepLink(link) {
   state.links.set(link.id, link);
@@ -180,19 +196,7 @@ async function deleteLink(link) {
     else toast(`The link was not deleted. ${error.message}`, { kind: "error" });
     return;
   }
-  // The server also deleted the undercuts of this link (and theirs).
-  const gone = new Set([link.id]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const l of state.links.values()) {
-      if (l.target_link !== null && gone.has(l.target_link) && !gone.has(l.id)) {
-        gone.add(l.id);
-        grew = true;
-      }
-    }
-  }
-  for (const id of gone) state.links.delete(id);
+  dropLink(link.id);
   refreshCardLinks();
   refreshDeleted();
   toast(`Link deleted: ${describeLink(link)}.`, {

@@ -47,6 +47,7 @@ export function renderList() {
     author.className = "author";
     author.textContent = tag.author;
     button.append(...kindAndFlag(tag), quote, " ", author);
+    if (state.flashing.has(tag.id)) li.classList.add("live-changed");
     li.append(button);
     frag.append(li);
   }

@@ -25,6 +25,8 @@ export const state = {
   links: new Map(), // id -> link
   linksLoaded: false,
   linking: null, // link mode: {source: tag id} or, to undercut, {targetLink: link id}
+  changedBy: new Map(), // tag id -> {actor, version}: who made the version the page holds
+  flashing: new Set(), // tags someone else changed a moment ago (outlined for a while)
 };
 
 export const paragraphs = new Map(); // paragraph id -> {el, text, u16}

@@ -169,8 +169,8 @@ def populate(size: int):
 def test_page_query_count_does_not_grow_with_the_map(size, django_assert_max_num_queries):
     document, reader = populate(size)
     client = signed_in(reader)
-    # Session and user, the document, the four map reads and the authors.
-    with django_assert_max_num_queries(8):
+    # Session and user, the document, the live line's seq, the four map reads and the authors.
+    with django_assert_max_num_queries(9):
         response = client.get(url(document))
     assert response.status_code == 200
     assert len(response.context["map"].nodes) == size
