@@ -88,6 +88,10 @@ LINK_REFS = {
 }
 REVIEW_REFS = {"tag": "tags", "reviewer": "user", "deleted_by": "user"}
 HISTORY_REFS = {"actor": "user"}
+#: Each person's state on each document (the blind first pass reads it). Files written before
+#: it existed have no "progress" section.
+PROGRESS_FIELDS = ("state", "updated_at")
+PROGRESS_REFS = {"document": "documents", "user": "user"}
 #: What a restore works out again from the items, so a backup leaves it out: each entry's
 #: document and item author, and its number in the document's change feed.
 HISTORY_DERIVED = ("document", "item_author", "seq")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from tqdm import tqdm
 
-from annotator.models import Document, Membership, Paragraph, Project
+from annotator.models import Document, DocumentProgress, Membership, Paragraph, Project
 from claims.interchange.backup.fields import (
     DOCUMENT_FIELDS,
     DOCUMENT_REFS,
@@ -25,6 +25,8 @@ from claims.interchange.backup.fields import (
     MODEL_KINDS,
     PARAGRAPH_FIELDS,
     PARAGRAPH_REFS,
+    PROGRESS_FIELDS,
+    PROGRESS_REFS,
     PROJECT_FIELDS,
     PROJECT_FIELDS_ADDED_LATER,
     REVIEW_FIELDS,
@@ -236,6 +238,8 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
         name: _rows(data, name)
         for name in ("members", "documents", "paragraphs", "tags", "links", "reviews", "history")
     }
+    # Files written before people's progress was kept have none.
+    sections["progress"] = _rows(data, "progress") if "progress" in data else []
     users, created = _users(data.get("users"))
     resolve = _Resolver(users)
     bar = tqdm(
@@ -310,6 +314,8 @@ def project_import(data: dict, *, slug: str | None = None, progress: bool = Fals
         history = _history(sections["history"], project, resolve)
         _attribute(history, project)
         _insert(HistoryEntry, history, bar)
+        states = build_all("progress", DocumentProgress, PROGRESS_FIELDS, PROGRESS_REFS)
+        _insert(DocumentProgress, states, bar)
     except IntegrityError as exc:
         raise BackupError(f"The database refused a row of the file: {exc}") from None
     finally:

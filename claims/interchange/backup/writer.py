@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from tqdm import tqdm
 
-from annotator.models import Document, Membership, Paragraph, Project
+from annotator.models import Document, DocumentProgress, Membership, Paragraph, Project
 from claims.interchange.backup.fields import (
     DOCUMENT_FIELDS,
     DOCUMENT_REFS,
@@ -24,6 +24,8 @@ from claims.interchange.backup.fields import (
     MODEL_KINDS,
     PARAGRAPH_FIELDS,
     PARAGRAPH_REFS,
+    PROGRESS_FIELDS,
+    PROGRESS_REFS,
     PROJECT_FIELDS,
     REVIEW_FIELDS,
     REVIEW_REFS,
@@ -161,6 +163,7 @@ def _export(project: Project, out: TextIO, *, progress: bool) -> dict[str, int]:
     links = Link.all_objects.filter(source__document__project=project).order_by("pk")
     reviews = Review.all_objects.filter(tag__document__project=project).order_by("pk")
     history = HistoryEntry.objects.filter(project=project).order_by("pk")
+    states = DocumentProgress.objects.filter(document__project=project).order_by("pk")
     members = (
         Membership.objects.filter(project=project).select_related("user").order_by("user__username")
     )
@@ -172,6 +175,7 @@ def _export(project: Project, out: TextIO, *, progress: bool) -> dict[str, int]:
         "links": links,
         "reviews": reviews,
         "history": history,
+        "progress": states,
     }
     counts = {name: qs.count() for name, qs in querysets.items()}
     ids = _Refs()
@@ -232,6 +236,10 @@ def _export(project: Project, out: TextIO, *, progress: bool) -> dict[str, int]:
             yield row
 
     writer.section("history", history_rows())
+    writer.section(
+        "progress",
+        (_row(p, PROGRESS_FIELDS, PROGRESS_REFS, ids) for p in states.iterator(2000)),
+    )
     writer.value("users", sorted(name for name in ids.usernames.values()))
     out.write("}\n")
     bar.close()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 
 from annotator import services as documents
-from annotator.models import Document, Membership, Paragraph, Project, Role
+from annotator.models import Document, DocumentProgress, Membership, Paragraph, Project, Role
 from claims import services
 from claims.interchange import backup
 from claims.models import HistoryEntry, Link, Review, Tag
@@ -93,6 +93,7 @@ def rich_project(db) -> Project:
     services.tag_delete(actor=ann, tag=implicit)
     extra = services.tag_create(actor=cur, paragraph=p0, start=0, end=5, kind="claim")
     services.tags_merge(actor=cur, tags=[duplicate, extra])
+    documents.progress_set(actor=ann, document=doc, state="done")
 
     # History by someone whose account was deleted since (their entries keep a null actor).
     leaver = UserFactory(username="leaver")
@@ -209,6 +210,18 @@ def test_a_version_1_backup_under_its_old_name_still_restores(rich_project, tmp_
     restored = json.loads(export("backups"))
     assert (restored["format"], restored["version"]) == ("claim-annotator-backup", 2)
     assert restored["tags"] == data["tags"]
+
+
+def test_progress_is_kept_and_a_file_from_before_it_restores_with_none(rich_project, tmp_path):
+    data = json.loads(export("backups"))
+    states = sorted((row["user"], row["state"]) for row in data["progress"])
+    assert ("annotator-x", "done") in states
+    restore(tmp_path, json.dumps(data).encode(), "--slug", "kept")
+    kept = DocumentProgress.objects.filter(document__project__slug="kept")
+    assert sorted(kept.values_list("user__username", "state")) == states
+    del data["progress"]
+    restore(tmp_path, json.dumps(data).encode(), "--slug", "older")
+    assert not DocumentProgress.objects.filter(document__project__slug="older").exists()
 
 
 def test_blind_is_kept_and_a_file_from_before_it_restores_with_blind_off(rich_project, tmp_path):
