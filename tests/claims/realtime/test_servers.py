@@ -2,10 +2,13 @@
 reaches a socket on the other, and both serve the same change feed.
 
 Needs PostgreSQL (the servers share the test database over the network) and Redis
-(``REDIS_URL``, the channel layer across processes); CI runs it in its PostgreSQL pass, where
-both are set. By hand:
+(``SERVERS_REDIS_URL``, given to the servers as their ``REDIS_URL``: the channel layer across
+processes). The test process itself keeps the settings of the rest of the suite (the database
+cache), so the other tests that start servers find what they expect. CI runs it in its
+PostgreSQL pass, where both are set. By hand:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/claims REDIS_URL=redis://127.0.0.1:6379/5 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/claims \\
+        SERVERS_REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/pytest tests/claims/realtime/test_servers.py
 """
 
@@ -30,8 +33,9 @@ pytestmark = [
     pytest.mark.servers,
     pytest.mark.skipif(
         "postgresql" not in settings.DATABASES["default"]["ENGINE"]
-        or not os.environ.get("REDIS_URL"),
-        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): CI's PostgreSQL pass",
+        or not os.environ.get("SERVERS_REDIS_URL"),
+        reason="needs PostgreSQL (DATABASE_URL) and Redis (SERVERS_REDIS_URL): CI's PostgreSQL "
+        "pass",
     ),
 ]
 
@@ -68,7 +72,7 @@ def test_a_write_through_one_server_reaches_a_socket_on_the_other(tmp_path: Path
     session = browser.cookies["sessionid"].value
     env = {
         "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": os.environ["REDIS_URL"],
+        "REDIS_URL": os.environ["SERVERS_REDIS_URL"],
         # The test's key: the session made here must check out on the servers.
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_HTTPS": "0",
