@@ -16,9 +16,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,7 +32,7 @@ from claims.models import Link, Tag
 from tests.e2e.map_seed import tag_phrase
 from tests.e2e.pages import open_document, screenshot, select_phrase
 from tests.factories import MembershipFactory, UserFactory
-from tests.load.servers import database_url, free_port
+from tests.load.servers import database_url, free_port, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
@@ -57,20 +54,6 @@ on_postgres = pytest.mark.skipif(
 
 
 # --- Servers, people and browsers --------------------------------------------------------------
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)  # noqa: S310 - loopback
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"the ASGI server did not start:\n{log.read_text()}") from None
-            time.sleep(0.2)
 
 
 @pytest.fixture
@@ -105,7 +88,7 @@ def asgi_server(transactional_db, tmp_path: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process, log)
+        wait_until_up(url, process, seconds=60, log=log)
         yield url
     finally:
         process.terminate()

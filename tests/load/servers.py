@@ -81,7 +81,7 @@ def _servers(
             log.close()
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
-            _wait_until_up(url, process)
+            wait_until_up(url, process)
         yield urls
     finally:
         for process in processes:
@@ -94,8 +94,11 @@ def _servers(
                 process.wait()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+def wait_until_up(
+    url: str, process: subprocess.Popen, *, seconds: float = 30, log: Path | None = None
+) -> None:
+    """Wait until the server at ``url`` answers; raise (with its ``log``) if it never does."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)  # noqa: S310 - loopback
@@ -104,7 +107,8 @@ def _wait_until_up(url: str, process: subprocess.Popen) -> None:
             return  # it answers
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"the server at {url} did not start") from None
+                tail = f":\n{log.read_text(errors='replace')}" if log else ""
+                raise RuntimeError(f"the server at {url} did not start{tail}") from None
             time.sleep(0.2)
 
 
